@@ -40,7 +40,7 @@ export async function issueCertificate(
   issuer: Signer,
 ): Promise<x509.X509Certificate> {
   const publicKey = await toWebCryptoPublicKey(subjectKey);
-  const issuerCert = issuer.certificateChain[0] ? new x509.X509Certificate(issuer.certificateChain[0]) : undefined;
+  const issuerCert = issuer.certificateChain[0] ? new x509.X509Certificate(new Uint8Array(issuer.certificateChain[0])) : undefined;
   const extensions: x509.Extension[] = [];
   if (profile.ca) {
     extensions.push(new x509.BasicConstraintsExtension(true, profile.ca.pathLength ?? undefined, true));

@@ -70,7 +70,7 @@ export async function loadOrCreateRegionPki(store: FileKeyStore, region: string,
   return {
     region,
     anchor,
-    anchorCertificate: new x509.X509Certificate(anchor.certificateChain[0]!),
+    anchorCertificate: new x509.X509Certificate(new Uint8Array(anchor.certificateChain[0]!)),
     issuingCa: signers.get('issuing-ca')!,
     healthCodeIssuer: signers.get('health-code-issuer')!,
     licenceIssuer: signers.get('licence-issuer')!,
