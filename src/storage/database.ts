@@ -1,0 +1,47 @@
+import { mkdir } from 'node:fs/promises';
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import { migrationSource } from './migrations/index.js';
+
+export interface DatabaseOptions {
+  /** `postgres://…` to use a PostgreSQL server; otherwise the embedded PGlite under `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** PGlite data directory; `memory` for an in-memory database (tests). */
+  dataDir: string;
+}
+
+export interface Database {
+  knex: Knex;
+  /** `pg` for a PostgreSQL server, `pglite` for the embedded one (single connection). */
+  kind: 'pg' | 'pglite';
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database and brings its schema up to date. The schema uses nothing newer than
+ * PostgreSQL 15 (production), although PGlite embeds a newer Postgres.
+ * PGlite has a single connection: code inside a transaction must use only the transaction object.
+ */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  let knex: Knex;
+  let kind: Database['kind'];
+  if (options.databaseUrl) {
+    kind = 'pg';
+    knex = knexFactory({ client: 'pg', connection: options.databaseUrl, pool: { min: 0, max: 10 } });
+  } else {
+    kind = 'pglite';
+    if (options.dataDir !== 'memory') await mkdir(options.dataDir, { recursive: true });
+    knex = knexFactory({
+      client: ClientPgLite as unknown as typeof knexFactory.Client,
+      dialect: 'postgres',
+      connection: options.dataDir === 'memory' ? {} : { filename: options.dataDir },
+    } as Knex.Config);
+  }
+  try {
+    await knex.migrate.latest({ migrationSource, tableName: 'tongban_migrations' });
+  } catch (error) {
+    await knex.destroy();
+    throw error;
+  }
+  return { knex, kind, close: () => knex.destroy() };
+}

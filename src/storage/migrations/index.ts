@@ -1,0 +1,18 @@
+import type { Knex } from 'knex';
+import { m001Foundation } from './001-foundation.js';
+
+/** A schema migration, compiled with the app (no migration files are read at run time). */
+export interface Migration {
+  name: string;
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Every migration, in order. Append; never edit or reorder one that has shipped. */
+const MIGRATIONS: Migration[] = [m001Foundation];
+
+export const migrationSource: Knex.MigrationSource<Migration> = {
+  getMigrations: async () => MIGRATIONS,
+  getMigrationName: (migration) => migration.name,
+  getMigration: async (migration) => migration,
+};
