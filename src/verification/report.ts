@@ -12,10 +12,10 @@ export type SubIndication =
   | 'REVOKED'
   | 'EXPIRED'
   | 'NOT_YET_VALID'
+  // INDETERMINATE
   | 'SIG_CONSTRAINTS_FAILURE'
   | 'CHAIN_CONSTRAINTS_FAILURE'
   | 'CRYPTO_CONSTRAINTS_FAILURE'
-  // INDETERMINATE
   | 'NO_SIGNING_CERTIFICATE_FOUND'
   | 'NO_CERTIFICATE_CHAIN_FOUND'
   | 'REVOKED_NO_POE'
@@ -27,7 +27,10 @@ export type SubIndication =
   | 'SIGNED_DATA_NOT_FOUND'
   | 'GENERIC';
 
-/** Which indication each sub-indication belongs to (EN 319 102-1 Table 5 / Table 6). */
+/**
+ * EN 319 102-1 §5.1.3, Table 5: only these six make a signature TOTAL-FAILED. Every other
+ * sub-indication (constraint failures, missing chain, TRY_LATER, …) is INDETERMINATE (Table 6).
+ */
 const FAILED: ReadonlySet<SubIndication> = new Set<SubIndication>([
   'FORMAT_FAILURE',
   'HASH_FAILURE',
@@ -35,9 +38,6 @@ const FAILED: ReadonlySet<SubIndication> = new Set<SubIndication>([
   'REVOKED',
   'EXPIRED',
   'NOT_YET_VALID',
-  'SIG_CONSTRAINTS_FAILURE',
-  'CHAIN_CONSTRAINTS_FAILURE',
-  'CRYPTO_CONSTRAINTS_FAILURE',
 ]);
 
 export function indicationOf(sub: SubIndication): Exclude<Indication, 'TOTAL_PASSED'> {
