@@ -1,0 +1,17 @@
+import { isAllowedJwsAlgorithm } from '../../crypto/algorithms.js';
+import { failed, passed, type Check } from '../pipeline.js';
+import { required, type JwsCredentialState } from './jws-state.js';
+
+/** RFC 8725 §3.1: the algorithm comes from an allow-list, never from the token's own say-so. */
+export const algorithmCheck: Check<JwsCredentialState> = {
+  name: 'algorithm',
+  run(state) {
+    const { alg } = required(state.jws, 'jws').header;
+    // "none" means the object is not signed at all: not a signature (FORMAT_FAILURE).
+    if (alg === 'none') return failed('FORMAT_FAILURE', 'alg "none": the credential is not signed');
+    if (!isAllowedJwsAlgorithm(alg)) {
+      return failed('CRYPTO_CONSTRAINTS_FAILURE', `algorithm ${JSON.stringify(alg)} is not on the allow-list (ES256, ES384, EdDSA)`);
+    }
+    return passed(alg);
+  },
+};
