@@ -81,6 +81,10 @@ export class LocalStatusLists implements StatusResolver {
     }
   }
 
+  async ensureLoaded(listId: string): Promise<void> {
+    if (!this.#lists.has(listId)) await this.reload(listId);
+  }
+
   async reload(listId: string): Promise<void> {
     const row = await this.#knex<ListRow>('status_lists').where({ id: listId }).first();
     if (row) this.#lists.set(row.id, toMemory(row));
