@@ -21,8 +21,10 @@ export function checkKeyIdentifiers(path: ParsedCert[]): PathFailure | undefined
       return fail(`${who}: CA certificate without subjectKeyIdentifier (RFC 5280 §4.2.1.2)`);
     const aki = c.ext.authorityKeyIdentifier;
     if (!aki) {
-      // §4.2.1.1: the keyIdentifier MUST be included, except in a self-signed certificate.
-      if (c.version === 3 && !(isAnchor && c.selfIssued))
+      // §4.2.1.1: the keyIdentifier MUST be included, except in a self-signed certificate. Not
+      // demanded of the trust anchor: §6.1.1(d) uses only its name and key (a trusted cross-signed
+      // root without AKI must still anchor a path, x509-limbo cve::cve-2024-0567).
+      if (c.version === 3 && !isAnchor)
         return fail(`${who}: authorityKeyIdentifier missing (RFC 5280 §4.2.1.1)`);
       continue;
     }
