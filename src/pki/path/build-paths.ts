@@ -5,6 +5,7 @@
 // Hard bounds: depth, number of candidate paths (complete or dead-ended) and wall time.
 import type { ParsedCert } from './cert.js';
 import { bytesEqual } from './der.js';
+import { nameToString } from './names.js';
 import { keyInfo, verifySignatureRaw } from './signature.js';
 
 export interface BuildOptions {
@@ -35,7 +36,7 @@ function index(certs: ParsedCert[]): Map<string, ParsedCert[]> {
   return m;
 }
 
-/** Same key, same issuer-side identity: the AKI keyIdentifier must equal the issuer's SKI when both exist. */
+/** RFC 5280 §4.2.1.1: the AKI keyIdentifier names the issuer's SKI; true when both exist and differ. */
 export function akiContradicts(child: ParsedCert, issuer: ParsedCert): boolean {
   const aki = child.ext.authorityKeyIdentifier?.keyIdentifier;
   const ski = issuer.ext.subjectKeyIdentifier;
@@ -76,16 +77,26 @@ export function* buildPaths(
     return !!stats.stoppedBy;
   };
 
-  const issuersOf = (child: ParsedCert, pool: Map<string, ParsedCert[]>): ParsedCert[] =>
-    (pool.get(child.issuer.key) ?? []).filter((cand) => {
-      if (inPath.has(cand.subjectKeyId) || inPath.has(cand.fingerprint)) return false;
-      if (akiContradicts(child, cand)) return false;
-      if (!signedBy(child, cand, cache)) {
-        if (stats.badSignatures.length < 10) stats.badSignatures.push(`${cand.fingerprint.slice(0, 16)} is named as issuer but its key does not verify the signature`);
-        return false;
+  // Candidates whose AKI agrees with their SKI come first; a contradicting AKI is not a filter
+  // here (the key-identifier rule reports it on the path), only a hint. Signatures are verified
+  // lazily, so a mesh of same-named certificates costs one verification per edge actually tried.
+  function* issuersOf(child: ParsedCert, pool: Map<string, ParsedCert[]>): Generator<ParsedCert> {
+    const named = (pool.get(child.issuer.key) ?? []).filter((cand) => !inPath.has(cand.subjectKeyId) && !inPath.has(cand.fingerprint));
+    const ordered = [...named.filter((c) => !akiContradicts(child, c)), ...named.filter((c) => akiContradicts(child, c))];
+    for (const cand of ordered) {
+      if (signedBy(child, cand, cache)) {
+        yield cand;
+        continue;
       }
-      return true;
-    });
+      if (stats.badSignatures.length < 10) {
+        const mismatch = !bytesEqual(child.tbsSignatureAlgorithm.raw, child.signatureAlgorithm.raw);
+        stats.badSignatures.push(
+          `${nameToString(cand.subject)} is named as issuer but its key does not verify the signature` +
+            (mismatch ? ' (signatureAlgorithm differs from tbsCertificate.signature, RFC 5280 §4.1.1.2)' : ''),
+        );
+      }
+    }
+  }
 
   function* extend(depth: number): Generator<ParsedCert[]> {
     const child = path[path.length - 1]!;
