@@ -18,6 +18,8 @@ export interface TrustedIssuer {
   publicKey: KeyObject;
   /** DER of the issuer's certificate (CA certificate for role `seal`), when it has one. */
   certificate?: Buffer;
+  /** DER of the certificates between `certificate` and the region's anchor (for caller-anchored checks). */
+  certificateChain?: Buffer[];
   status: IssuerStatus;
   /** When the current status took effect: retirement/revocation time. */
   statusSince?: Date;

@@ -1,0 +1,77 @@
+import type { Context } from 'koa';
+import getRawBody from 'raw-body';
+import type { ZodType } from 'zod';
+import { TongbanError, invalidRequest } from '../errors.js';
+
+export const DEFAULT_JSON_LIMIT = 1024 * 1024;
+export const MAX_JSON_DEPTH = 32;
+
+async function readBytes(ctx: Context, limit: number): Promise<Buffer> {
+  const declared = Number(ctx.get('content-length') || NaN);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new TongbanError('PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, 413);
+  }
+  const encoding = ctx.get('content-encoding');
+  if (encoding && encoding !== 'identity') throw new TongbanError('UNSUPPORTED_ENCODING', `content-encoding ${encoding} is not accepted`, 415);
+  try {
+    return await getRawBody(ctx.req, { limit });
+  } catch (error) {
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.too.large') throw new TongbanError('PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, 413);
+    throw new TongbanError('BAD_REQUEST_BODY', 'the request body could not be read', 400);
+  }
+}
+
+/** Depth of JSON nesting, scanned before parsing so a deeply nested body cannot exhaust the stack. */
+export function jsonDepthExceeds(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** Reads a JSON body and validates it against the route's schema; every failure is a 4xx. */
+export async function readJsonBody(ctx: Context, schema: ZodType, limit = DEFAULT_JSON_LIMIT): Promise<unknown> {
+  if (!ctx.is('application/json')) {
+    throw new TongbanError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json', 415);
+  }
+  const bytes = await readBytes(ctx, limit);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw invalidRequest('the body is not valid UTF-8');
+  }
+  if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) throw invalidRequest(`JSON nesting deeper than ${MAX_JSON_DEPTH} levels`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new TongbanError('MALFORMED_JSON', `the body is not valid JSON: ${(error as Error).message}`, 400);
+  }
+  return validate(schema, value, 'body');
+}
+
+export function validate(schema: ZodType, value: unknown, where: string): unknown {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.slice(0, 20).map((i) => ({ path: i.path.join('.'), message: i.message }));
+  const first = issues[0];
+  throw invalidRequest(`invalid ${where}: ${first ? `${first.path || '(root)'}: ${first.message}` : 'does not match the schema'}`, { issues });
+}
+
+export async function readBinaryBody(ctx: Context, limit: number): Promise<Buffer> {
+  if (!ctx.is('application/octet-stream')) {
+    throw new TongbanError('UNSUPPORTED_MEDIA_TYPE', 'send the document as application/octet-stream', 415);
+  }
+  return readBytes(ctx, limit);
+}

@@ -1,0 +1,50 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { listAudit, verifyAuditChain } from '../../audit/audit-log.js';
+import { createClient } from '../../clients/clients.js';
+import { SCOPES } from '../../clients/scopes.js';
+import { json, type RouteSpec } from '../route.js';
+
+const clientRequest = z.object({ name: z.string().trim().min(1).max(200), scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length) }).strict().meta({ id: 'ClientRequest' });
+const auditQuery = z.object({ after: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+
+export function adminRoutes(deps: { knex: Knex }): RouteSpec[] {
+  return [
+    {
+      method: 'post',
+      path: '/v1/clients',
+      tag: 'administration',
+      summary: 'Create an API client with scopes; the token is shown once',
+      scope: 'client:admin',
+      body: { kind: 'json', schema: clientRequest },
+      responses: { 201: { description: 'created', schema: z.object({ id: z.string(), name: z.string(), scopes: z.array(z.string()), token: z.string() }) } },
+      async handle({ body, principal }) {
+        return json(201, await createClient(deps.knex, body as z.infer<typeof clientRequest>, principal!.id));
+      },
+    },
+    {
+      method: 'get',
+      path: '/v1/audit',
+      tag: 'administration',
+      summary: 'Read the audit log in order',
+      scope: 'audit:read',
+      query: auditQuery,
+      responses: { 200: { description: 'audit records' } },
+      async handle({ query }) {
+        const q = query as unknown as z.infer<typeof auditQuery>;
+        return json(200, await listAudit(deps.knex, { ...(q.after !== undefined ? { afterSeq: q.after } : {}), limit: q.limit }));
+      },
+    },
+    {
+      method: 'get',
+      path: '/v1/audit/verify',
+      tag: 'administration',
+      summary: 'Re-walk the audit hash chain and name the first broken link',
+      scope: 'audit:read',
+      responses: { 200: { description: 'chain verification' } },
+      async handle() {
+        return json(200, await verifyAuditChain(deps.knex));
+      },
+    },
+  ];
+}

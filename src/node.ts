@@ -1,0 +1,149 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Knex } from 'knex';
+import { Authenticator, newToken } from './clients/clients.js';
+import type { Config } from './config/config.js';
+import { FileKeyStore } from './crypto/file-key-store.js';
+import { createApp } from './http/app.js';
+import { buildOpenApi } from './http/openapi.js';
+import type { RouteSpec } from './http/route.js';
+import { adminRoutes } from './http/routes/admin.js';
+import { credentialRoutes } from './http/routes/credentials.js';
+import { healthCodeRoutes } from './http/routes/health-codes.js';
+import { qrRoutes } from './http/routes/qr.js';
+import { statusListRoutes } from './http/routes/status-lists.js';
+import { systemRoutes } from './http/routes/system.js';
+import { trustAnchorRoutes } from './http/routes/trust-anchor.js';
+import { verifyRoutes } from './http/routes/verify.js';
+import { createLogger, type Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { loadOrCreateRegionPki, type RegionPki } from './pki/region-pki.js';
+import { LocalStatusLists } from './status/local-status-lists.js';
+import { openDatabase, type Database } from './storage/database.js';
+import { localIssuersFromPki } from './trust/local-issuers.js';
+import { IssuerIndex, type TrustMaterial } from './trust/trust-material.js';
+import { DEFAULT_POLICY, type VerificationPolicy } from './verification/policy.js';
+import { CredentialVerifier } from './verification/verify-credential.js';
+
+export const VERSION = '0.1.0';
+
+/** A running region node: its HTTP server and the parts tests and the CLI reach into. */
+export interface TongbanNode {
+  config: Config;
+  url: string;
+  server: Server;
+  knex: Knex;
+  database: Database;
+  pki: RegionPki;
+  adminToken: string;
+  logger: Logger;
+  metrics: Metrics;
+  statusLists: LocalStatusLists;
+  verifier: CredentialVerifier;
+  trust(): TrustMaterial;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Starts one region's node: database (migrated), keys (generated on first start), trust material,
+ * status lists, HTTP. The socket is bound first so that the public URL is known (PORT=0 in tests)
+ * before anything that embeds it — status-list URIs in credentials — is built.
+ */
+export async function startNode(config: Config, options: { logger?: Logger } = {}): Promise<TongbanNode> {
+  const logger = options.logger ?? createLogger(config.logLevel, { region: config.region });
+  const metrics = new Metrics();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { knex } = database;
+  const timers: NodeJS.Timeout[] = [];
+  const server = createServer();
+  try {
+    const keyStore = new FileKeyStore(config.keysDir, config.keysPassphrase);
+    const pki = await loadOrCreateRegionPki(keyStore, config.region);
+    const adminToken = config.adminToken ?? (await keyStore.secret('admin.token', newToken));
+
+    // Slow or stuck clients must not hold sockets forever (slowloris).
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 15_000;
+    server.keepAliveTimeout = 5_000;
+    const port = await listen(server, config.port, config.host);
+    const publicUrl = config.port === 0 && !process.env.PUBLIC_URL ? `http://${config.host}:${port}` : config.publicUrl;
+    const nodeConfig: Config = { ...config, port, publicUrl };
+
+    const statusLists = new LocalStatusLists(knex, {
+      publicUrl,
+      signers: new Map([pki.healthCodeIssuer, pki.licenceIssuer].map((s) => [s.kid, s])),
+      ttlSeconds: config.statusListTtlSeconds,
+    });
+    await statusLists.refresh();
+    if (database.kind === 'pg') {
+      // Other nodes of the region may change statuses in the shared database.
+      const timer = setInterval(() => statusLists.refresh().catch((err) => logger.warn({ err }, 'status list refresh failed')), 5_000);
+      timer.unref();
+      timers.push(timer);
+    }
+
+    const trust = new IssuerIndex(localIssuersFromPki(pki));
+    const policy: VerificationPolicy = { ...DEFAULT_POLICY, clockSkewSeconds: config.clockSkewSeconds };
+    const verifier = new CredentialVerifier({ trust: () => trust, status: statusLists, policy });
+
+    const routes: RouteSpec[] = [];
+    const openApi = buildOpenApiOnce(() => buildOpenApi(routes, { version: VERSION, region: config.region }));
+    routes.push(
+      ...systemRoutes({ metrics, openApi, ready: () => knex.raw('select 1').then(() => true, () => false) }),
+      ...healthCodeRoutes({ knex, signer: pki.healthCodeIssuer, statusLists, region: config.region, issuerUrl: publicUrl, pseudonymKey: pki.pseudonymKey, metrics }),
+      ...credentialRoutes({ knex, statusLists }),
+      ...verifyRoutes({ verifier, metrics }),
+      ...statusListRoutes({ statusLists, ttlSeconds: config.statusListTtlSeconds }),
+      ...trustAnchorRoutes({ pki }),
+      ...adminRoutes({ knex }),
+      ...qrRoutes(),
+    );
+    const app = createApp({ logger, metrics, authenticator: new Authenticator(knex, adminToken), routes });
+    server.on('request', app.callback());
+    logger.info({ url: publicUrl, region: config.region, database: database.kind }, 'node started');
+
+    return {
+      config: nodeConfig,
+      url: publicUrl,
+      server,
+      knex,
+      database,
+      pki,
+      adminToken,
+      logger,
+      metrics,
+      statusLists,
+      verifier,
+      trust: () => trust,
+      async close() {
+        for (const timer of timers) clearInterval(timer);
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await database.close();
+      },
+    };
+  } catch (error) {
+    for (const timer of timers) clearInterval(timer);
+    if (server.listening) server.close();
+    await database.close();
+    throw error;
+  }
+}
+
+function buildOpenApiOnce(build: () => Record<string, unknown>): () => Record<string, unknown> {
+  let doc: Record<string, unknown> | undefined;
+  return () => (doc ??= build());
+}

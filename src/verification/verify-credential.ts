@@ -1,0 +1,102 @@
+import { parseCompactJws } from '../crypto/jws.js';
+import { fromQrText, HEALTH_CODE_TYP, QR_PREFIX } from '../credentials/health-code/format.js';
+import { verifyHealthCode } from '../credentials/health-code/verify.js';
+import type { StatusResolver } from '../status/status-resolver.js';
+import type { TrustMaterial } from '../trust/trust-material.js';
+import type { VerificationPolicy } from './policy.js';
+import type { CredentialType, ValidationReport } from './report.js';
+import type { VerifyRequest } from './verify-request.js';
+
+/** Everything a verification runs against: explicit trust material, status, policy and time. */
+export interface VerificationContext {
+  at: Date;
+  trust: TrustMaterial;
+  status: StatusResolver;
+  policy: VerificationPolicy;
+  trustSource: ValidationReport['trustSource'];
+  nonce?: string | undefined;
+  audience?: string | undefined;
+}
+
+export type TextVerifier = (text: string, context: VerificationContext) => Promise<ValidationReport>;
+export type DetachedVerifier = (document: Buffer, signature: Buffer, context: VerificationContext, callerAnchors?: string[]) => Promise<ValidationReport>;
+
+export interface CredentialVerifierDeps {
+  /** The current federated trust material (an immutable snapshot, swapped when trust changes). */
+  trust: () => TrustMaterial;
+  status: StatusResolver;
+  policy: VerificationPolicy;
+  clock?: () => Date;
+  /** SD-JWT licences. */
+  licence?: TextVerifier;
+  /** Detached CMS seal signatures. */
+  seal?: DetachedVerifier;
+  /** Restricts trust material to issuers whose certificate path leads to the caller's anchors. */
+  callerTrust?: (anchors: string[], kid: string | undefined, federated: TrustMaterial, at: Date) => Promise<TrustMaterial>;
+}
+
+export function formatFailure(detail: string, context: Pick<VerificationContext, 'at' | 'trustSource'>, credentialType?: CredentialType): ValidationReport {
+  return {
+    indication: 'TOTAL_FAILED',
+    subIndication: 'FORMAT_FAILURE',
+    ...(credentialType ? { credentialType } : {}),
+    checks: [{ name: 'format', result: 'FAILED', subIndication: 'FORMAT_FAILURE', detail }],
+    trustSource: context.trustSource,
+    verifiedAt: context.at.toISOString(),
+  };
+}
+
+/** The `POST /v1/verify` dispatcher: recognises the credential's form and runs its pipeline. */
+export class CredentialVerifier {
+  readonly #deps: CredentialVerifierDeps;
+
+  constructor(deps: CredentialVerifierDeps) {
+    this.#deps = deps;
+  }
+
+  async verify(request: VerifyRequest): Promise<ValidationReport> {
+    const at = this.#deps.clock?.() ?? new Date();
+    const trustSource = request.trustAnchors ? 'caller' : 'federation';
+    const base = { at, status: this.#deps.status, policy: this.#deps.policy, trustSource } as const;
+
+    if ('document' in request) {
+      const document = decodeBase64(request.document);
+      const signature = decodeBase64(request.signature);
+      if (!document || !signature) return formatFailure('document and signature must be base64', base, 'seal-signature');
+      if (!this.#deps.seal) return formatFailure('seal signatures are not supported by this node', base, 'seal-signature');
+      return this.#deps.seal(document, signature, { ...base, trust: this.#deps.trust() }, request.trustAnchors);
+    }
+
+    let text = request.credential.trim();
+    if (text.startsWith(QR_PREFIX)) {
+      const decoded = fromQrText(text);
+      if (!decoded) return formatFailure('QR text is not Base45(ZLIB(JWS))', base);
+      text = decoded;
+    }
+    const context: VerificationContext = { ...base, trust: this.#deps.trust(), nonce: request.nonce, audience: request.audience };
+    const isSdJwt = text.includes('~');
+    if (request.trustAnchors) {
+      if (!this.#deps.callerTrust) return formatFailure('caller trust anchors are not supported for this credential', base);
+      const header = parseCompactJws(isSdJwt ? text.slice(0, text.indexOf('~')) : text);
+      const kid = typeof header === 'string' ? undefined : header.header.kid;
+      context.trust = await this.#deps.callerTrust(request.trustAnchors, typeof kid === 'string' ? kid : undefined, context.trust, at);
+    }
+    if (isSdJwt) {
+      if (!this.#deps.licence) return formatFailure('SD-JWT credentials are not supported by this node', base, 'licence');
+      return this.#deps.licence(text, context);
+    }
+    const jws = parseCompactJws(text);
+    const typ = typeof jws === 'string' ? undefined : jws.header.typ;
+    if (typ === HEALTH_CODE_TYP || typ === undefined) return verifyHealthCode({ ...context, token: text }, trustSource);
+    return formatFailure(`unknown credential type ${JSON.stringify(typ)}`, base);
+  }
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Strict base64 (RFC 4648 §4) with whitespace allowed between lines; null when malformed. */
+export function decodeBase64(text: string): Buffer | null {
+  const compact = text.replace(/\s+/g, '');
+  if (!BASE64.test(compact) || compact.length % 4 !== 0) return null;
+  return Buffer.from(compact, 'base64');
+}

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromQrText } from '../../src/credentials/health-code/format.js';
+import { startTestNode, type TestNode } from '../helpers/node.js';
+
+describe('health codes over HTTP', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startTestNode();
+  });
+  afterAll(async () => node?.stop());
+
+  const request = { holder: { name: '张三丰', idNumber: '440106199001011234' }, status: 'green' };
+
+  it('issues a health code that verifies as TOTAL_PASSED with the masked holder', async () => {
+    const issued = await node.call('POST', '/v1/health-codes', request);
+    expect(issued.status).toBe(201);
+    expect(issued.body.credential.split('.')).toHaveLength(3);
+    expect(issued.body.credential).not.toContain('440106199001011234');
+    const report = await node.call('POST', '/v1/verify', { credential: issued.body.credential });
+    expect(report.status).toBe(200);
+    expect(report.body.indication).toBe('TOTAL_PASSED');
+    expect(report.body.subIndication).toBeUndefined();
+    expect(report.body.credentialType).toBe('health-code');
+    expect(report.body.issuer.region).toBe('CN-GD');
+    expect(report.body.claims.colour).toBe('green');
+    expect(report.body.claims.holderName).toBe('张**');
+    expect(report.body.checks.map((c: { name: string }) => c.name)).toEqual([
+      'format', 'algorithm', 'issuer-key', 'signature', 'validity-window', 'status', 'type-rules',
+    ]);
+  });
+
+  it('verifies the QR text form too', async () => {
+    const issued = await node.call('POST', '/v1/health-codes', request);
+    expect(issued.body.qr).toMatch(/^TB1:[0-9A-Z $%*+\-./:]+$/);
+    expect(fromQrText(issued.body.qr)).toBe(issued.body.credential);
+    const report = await node.call('POST', '/v1/verify', { credential: issued.body.qr });
+    expect(report.body.indication).toBe('TOTAL_PASSED');
+  });
+
+  it('reports a revoked health code as TOTAL_FAILED with REVOKED at once', async () => {
+    const issued = await node.call('POST', '/v1/health-codes', request);
+    const revoked = await node.call('POST', `/v1/credentials/${issued.body.id}/revoke`, { reason: 'test' });
+    expect(revoked.status).toBe(200);
+    const report = await node.call('POST', '/v1/verify', { credential: issued.body.credential });
+    expect(report.body.indication).toBe('TOTAL_FAILED');
+    expect(report.body.subIndication).toBe('REVOKED');
+  });
+
+  it('never passes a tampered payload', async () => {
+    const issued = await node.call('POST', '/v1/health-codes', request);
+    const [h, p, s] = issued.body.credential.split('.');
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
+    payload.hc.colour = 'green';
+    payload.exp += 86400 * 30;
+    const forged = `${h}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${s}`;
+    const report = await node.call('POST', '/v1/verify', { credential: forged });
+    expect(report.body.indication).toBe('TOTAL_FAILED');
+    expect(report.body.subIndication).toBe('SIG_CRYPTO_FAILURE');
+    expect(report.body.claims).toBeUndefined();
+  });
+
+  it('refuses to issue without a token (401) or without the scope (403)', async () => {
+    expect((await node.call('POST', '/v1/health-codes', request, { token: null })).status).toBe(401);
+    const client = await node.call('POST', '/v1/clients', { name: 'verifier app', scopes: ['audit:read'] });
+    expect(client.status).toBe(201);
+    const denied = await node.call('POST', '/v1/health-codes', request, { token: client.body.token });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.code).toBe('FORBIDDEN');
+  });
+
+  it('records every issuance in the hash-chained audit log', async () => {
+    const verify = await node.call('GET', '/v1/audit/verify');
+    expect(verify.body.ok).toBe(true);
+    expect(verify.body.records).toBeGreaterThan(3);
+  });
+});
