@@ -1,0 +1,63 @@
+import type { JwsAlgorithm } from '../../crypto/algorithms.js';
+import type { StatusReference, StatusResolver } from '../../status/status-resolver.js';
+import type { TrustedIssuer, TrustMaterial } from '../../trust/trust-material.js';
+import type { LicenceType } from './catalogue.js';
+import type { ParsedSdJwt } from './sd-jwt-format.js';
+
+/** What the verifier of a licence brings: trust material, status, time and its key-binding demands. */
+export interface LicenceVerificationOptions {
+  trust: TrustMaterial;
+  status: StatusResolver;
+  /** The time to judge at (default: now). */
+  at?: Date;
+  /** The nonce the verifier gave the holder; when set, a key-binding JWT is required and must carry it. */
+  nonce?: string;
+  /** The verifier's identifier; when set, a key-binding JWT is required and its `aud` must equal it. */
+  audience?: string;
+  /** Demand a key-binding JWT even without nonce/audience. */
+  requireKeyBinding?: boolean;
+  /** Allowed clock difference for iat/nbf/exp, seconds; default 60, capped at 300. */
+  clockSkewSeconds?: number;
+  /** Oldest key-binding JWT (by its iat) accepted, seconds; default 300. */
+  keyBindingMaxAgeSeconds?: number;
+  trustSource?: 'federation' | 'caller';
+}
+
+/** The typed claims the format check guarantees (everything else stays in `payload`). */
+export interface LicenceEnvelope {
+  kid: string;
+  iss: string;
+  region: string;
+  vct: string;
+  iat: number;
+  exp: number;
+  nbf?: number;
+  identifier: string;
+  status: StatusReference;
+  cnfJwk?: JsonWebKey;
+}
+
+/** The state the licence checks read and extend, in pipeline order. */
+export interface LicenceState {
+  readonly credential: string;
+  readonly options: LicenceVerificationOptions;
+  readonly at: Date;
+  readonly skewSeconds: number;
+  parsed?: ParsedSdJwt;
+  envelope?: LicenceEnvelope;
+  alg?: JwsAlgorithm;
+  issuer?: TrustedIssuer;
+  /** The processed payload (disclosed claims in place), after the disclosures check. */
+  claims?: Record<string, unknown>;
+  licenceType?: LicenceType;
+}
+
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+export const MAX_CLOCK_SKEW_SECONDS = 300;
+export const DEFAULT_KEY_BINDING_MAX_AGE_SECONDS = 300;
+
+/** Reads a state field a previous check must have set; a missing one is a pipeline-order bug, not input. */
+export function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not available: check order`);
+  return value;
+}

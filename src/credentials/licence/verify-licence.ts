@@ -1,0 +1,66 @@
+import { runPipeline, type Check } from '../../verification/pipeline.js';
+import type { IssuerSummary, ValidationReport } from '../../verification/report.js';
+import { algorithmCheck } from './checks/algorithm.js';
+import { disclosuresCheck } from './checks/disclosures.js';
+import { formatCheck } from './checks/format.js';
+import { issuerKeyCheck } from './checks/issuer-key.js';
+import { keyBindingCheck } from './checks/key-binding.js';
+import { licenceTypeCheck } from './checks/licence-type.js';
+import { signatureCheck } from './checks/signature.js';
+import { statusCheck } from './checks/status.js';
+import { validityCheck } from './checks/validity.js';
+import { DEFAULT_CLOCK_SKEW_SECONDS, MAX_CLOCK_SKEW_SECONDS, type LicenceState, type LicenceVerificationOptions } from './verification-state.js';
+
+export type { LicenceVerificationOptions } from './verification-state.js';
+export { isSdJwt } from './sd-jwt-format.js';
+
+/** The checks of a licence verification, in order; the first that does not pass decides. */
+export function licenceChecks(): Check<LicenceState>[] {
+  return [formatCheck, algorithmCheck, issuerKeyCheck, signatureCheck, disclosuresCheck, keyBindingCheck, validityCheck, statusCheck, licenceTypeCheck];
+}
+
+function skewOf(options: LicenceVerificationOptions): number {
+  const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  return Number.isFinite(skew) ? Math.min(Math.max(skew, 0), MAX_CLOCK_SKEW_SECONDS) : DEFAULT_CLOCK_SKEW_SECONDS;
+}
+
+/** Only what the holder disclosed, plus the always-visible vct, identifier, iat and exp. */
+function reportedClaims(state: LicenceState): Record<string, unknown> | undefined {
+  if (!state.claims || !state.envelope) return undefined;
+  const { iss: _iss, region: _region, status: _status, cnf: _cnf, vct: _vct, identifier: _id, iat: _iat, exp: _exp, nbf: _nbf, ...disclosed } = state.claims;
+  if (disclosed.holder && typeof disclosed.holder === 'object' && Object.keys(disclosed.holder).length === 0) delete disclosed.holder;
+  const { vct, identifier, iat, exp } = state.envelope;
+  return { vct, identifier, iat, exp, ...disclosed };
+}
+
+function issuerSummary(state: LicenceState): IssuerSummary | undefined {
+  if (state.issuer) return { region: state.issuer.region, kid: state.issuer.kid, name: state.issuer.name };
+  if (state.envelope) return { region: state.envelope.region, kid: state.envelope.kid };
+  return undefined;
+}
+
+/**
+ * Verifies a licence (an SD-JWT VC, with or without key binding) as a pure function of the credential,
+ * the trust material, the status resolver and the time. Never throws: every problem is in the report.
+ * Claims are reported only when the licence is TOTAL_PASSED, so nothing unproven reaches a caller.
+ */
+export async function verifyLicence(credential: string, options: LicenceVerificationOptions): Promise<ValidationReport> {
+  const at = options.at ?? new Date();
+  const state: LicenceState = { credential: typeof credential === 'string' ? credential : '', options, at, skewSeconds: skewOf(options) };
+  const outcome = await runPipeline(licenceChecks(), state);
+  const report: ValidationReport = {
+    indication: outcome.indication,
+    credentialType: 'licence',
+    checks: outcome.checks,
+    trustSource: options.trustSource ?? 'federation',
+    verifiedAt: at.toISOString(),
+  };
+  if (outcome.subIndication) report.subIndication = outcome.subIndication;
+  const issuer = issuerSummary(state);
+  if (issuer) report.issuer = issuer;
+  if (outcome.indication === 'TOTAL_PASSED') {
+    const claims = reportedClaims(state);
+    if (claims) report.claims = claims;
+  }
+  return report;
+}
