@@ -63,7 +63,7 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 export async function startNode(config: Config, options: { logger?: Logger } = {}): Promise<TongbanNode> {
   const logger = options.logger ?? createLogger(config.logLevel, { region: config.region });
   const metrics = new Metrics();
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
   const { knex } = database;
   const timers: NodeJS.Timeout[] = [];
   const server = createServer();

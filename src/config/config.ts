@@ -8,6 +8,7 @@ const envSchema = z.object({
   REGION: z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, 'REGION must be an ISO 3166-2 code such as CN-GD').default('CN-GD'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'DATABASE_SCHEMA must be a lower-case SQL identifier').optional(),
   KEYS_DIR: z.string().min(1).default('./keys'),
   KEYS_PASSPHRASE: z.string().min(1).optional(),
   TONGBAN_ADMIN_TOKEN: z.string().min(16, 'TONGBAN_ADMIN_TOKEN must be at least 16 characters').optional(),
@@ -25,6 +26,7 @@ export interface Config {
   region: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  databaseSchema: string | undefined;
   keysDir: string;
   keysPassphrase: string | undefined;
   adminToken: string | undefined;
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     region: e.REGION,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
     keysDir: path.resolve(e.KEYS_DIR),
     keysPassphrase: e.KEYS_PASSPHRASE,
     adminToken: e.TONGBAN_ADMIN_TOKEN,

@@ -8,6 +8,11 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; `memory` for an in-memory database (tests). */
   dataDir: string;
+  /**
+   * PostgreSQL schema to use (created if missing), so several regions' nodes, or test runs, can share
+   * one server without seeing each other's tables. Default: the server's search_path (public).
+   */
+  schema?: string | undefined;
 }
 
 export interface Database {
@@ -27,7 +32,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let kind: Database['kind'];
   if (options.databaseUrl) {
     kind = 'pg';
-    knex = knexFactory({ client: 'pg', connection: options.databaseUrl, pool: { min: 0, max: 10 } });
+    if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
+    knex = knexFactory({
+      client: 'pg',
+      connection: options.databaseUrl,
+      pool: { min: 0, max: 10 },
+      ...(options.schema ? { searchPath: [options.schema] } : {}),
+    });
+    if (options.schema) await knex.raw(`create schema if not exists "${options.schema}"`);
   } else {
     kind = 'pglite';
     if (options.dataDir !== 'memory') await mkdir(options.dataDir, { recursive: true });
@@ -38,7 +50,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     } as Knex.Config);
   }
   try {
-    await knex.migrate.latest({ migrationSource, tableName: 'tongban_migrations' });
+    await knex.migrate.latest({ migrationSource, tableName: 'tongban_migrations', ...(options.schema ? { schemaName: options.schema } : {}) });
   } catch (error) {
     await knex.destroy();
     throw error;
