@@ -39,6 +39,10 @@ export function parseSdJwt(text: string): ParsedSdJwt | string {
   if (!payload) return 'issuer-signed JWT payload is not a JSON object';
   const withoutKeyBinding = `${[jwt, ...rest].join('~')}~`;
   const parsed: ParsedSdJwt = { issuerJwt: jws, payload, disclosures: rest, withoutKeyBinding };
-  if (last.length > 0) parsed.keyBindingJwt = last;
+  if (last.length > 0) {
+    // Without the closing '~' the last disclosure would be taken for a KB-JWT: say what is wrong.
+    if (typeof parseCompactJws(last) === 'string') return 'the last component is neither empty nor a key-binding JWT (an SD-JWT ends with "~")';
+    parsed.keyBindingJwt = last;
+  }
   return parsed;
 }

@@ -5,12 +5,14 @@ import { need, type LicenceState } from '../verification-state.js';
 /**
  * Finds the issuer key by `kid` among the trusted issuers of the credential's region and judges it as
  * it stood when the licence was issued (ETSI TS 119 612 service status semantics):
- *   unknown kid (in that region)           → INDETERMINATE NO_SIGNING_CERTIFICATE_FOUND
- *   key without the `licence` role         → TOTAL_FAILED  SIG_CONSTRAINTS_FAILURE
- *   revoked key                            → TOTAL_FAILED  REVOKED
- *   retired key, licence issued after      → TOTAL_FAILED  SIG_CONSTRAINTS_FAILURE (retired keys vouch only for the past)
- *   iat outside the key's validity period  → TOTAL_FAILED  SIG_CONSTRAINTS_FAILURE
- *   peer key whose trust list is stale     → INDETERMINATE TRY_LATER (also when a peer key has no freshUntil: fail closed)
+ *   unknown kid (in that region)           → NO_SIGNING_CERTIFICATE_FOUND
+ *   key without the `licence` role         → SIG_CONSTRAINTS_FAILURE
+ *   revoked key                            → REVOKED
+ *   retired key, licence issued after      → SIG_CONSTRAINTS_FAILURE (retired keys vouch only for the past)
+ *   iat outside the key's validity period  → SIG_CONSTRAINTS_FAILURE
+ *   peer key whose trust list is stale     → TRY_LATER (also when a peer key has no freshUntil: fail closed)
+ * The indication follows from the sub-indication (report.ts, EN 319 102-1 Tables 5 and 6): REVOKED is
+ * TOTAL_FAILED, the others INDETERMINATE.
  */
 export const issuerKeyCheck: Check<LicenceState> = {
   name: 'issuer-key',
