@@ -83,3 +83,22 @@ export function openssl(args: string[], cwd: string): { ok: boolean; output: str
 export function writeFiles(dir: string, files: Record<string, string | Uint8Array>): void {
   for (const [name, content] of Object.entries(files)) writeFileSync(path.join(dir, name), content);
 }
+
+/** A region's seal service on an in-memory database, with a settable clock. */
+export async function sealNode(dir: string, region = 'CN-GD') {
+  const { openDatabase } = await import('../../src/storage/database.js');
+  const { SealKeyVault } = await import('../../src/credentials/seal/seal-key-vault.js');
+  const { SealService } = await import('../../src/credentials/seal/seal-service.js');
+  const { pki, store } = await regionPki(dir, region);
+  const db = await openDatabase({ dataDir: 'memory' });
+  const clock = { now: new Date() };
+  const service = new SealService({
+    knex: db.knex,
+    region,
+    sealCa: pki.sealCa,
+    vault: await SealKeyVault.open(store),
+    publicUrl: 'http://127.0.0.1:8080',
+    clock: () => clock.now,
+  });
+  return { pki, db, service, clock };
+}

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { m001Foundation } from './001-foundation.js';
+import { m003Seals } from './003-seals.js';
 
 /** A schema migration, compiled with the app (no migration files are read at run time). */
 export interface Migration {
@@ -9,7 +10,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append; never edit or reorder one that has shipped. */
-const MIGRATIONS: Migration[] = [m001Foundation];
+const MIGRATIONS: Migration[] = [m001Foundation, m003Seals];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,
