@@ -46,10 +46,6 @@ export const SKIP_BY_ID: Readonly<Record<string, string>> = {
     'pedantic-rfc5280; its trust anchor has the same shape (cross-signed, no AKI) as cve::cve-2024-0567, which must succeed (§6.1.1(d) uses only the anchor name and key)',
 };
 
-/** Skipped by rule, checked in order; the first matching rule gives the reason. */
-export const SKIP_RULES: ReadonlyArray<{ reason: string; matches: (c: LimboCaseMeta) => boolean }> = [];
-
 export function skipReason(c: LimboCaseMeta): string | undefined {
-  if (c.id in SKIP_BY_ID) return SKIP_BY_ID[c.id];
-  return SKIP_RULES.find((r) => r.matches(c))?.reason;
+  return SKIP_BY_ID[c.id];
 }

@@ -127,8 +127,7 @@ function validatePathSync(input: PathValidationInput): PathValidationResult {
     });
   const anchors = parseAll(input.trustAnchors ?? [], 'trust anchor');
   const intermediates = parseAll(input.intermediates ?? [], 'intermediate');
-  checks.push({ name: 'path.parse', result: 'PASSED', detail: dropped.length ? `ignored unparseable: ${dropped.join('; ')}` : undefined } as CheckResult);
-  if (!checks[0]!.detail) delete checks[0]!.detail;
+  checks.push(dropped.length ? { name: 'path.parse', result: 'PASSED', detail: `ignored unparseable: ${dropped.join('; ')}` } : { name: 'path.parse', result: 'PASSED' });
   const crls = parseCrls(input.crls ?? []);
 
   const stats: BuildStats = { candidates: 0, depthExhausted: false, badSignatures: [] };
