@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { m001Foundation } from './001-foundation.js';
 import { m003Seals } from './003-seals.js';
+import { m004Licences } from './004-licences.js';
 
 /** A schema migration, compiled with the app (no migration files are read at run time). */
 export interface Migration {
@@ -10,7 +11,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append; never edit or reorder one that has shipped. */
-const MIGRATIONS: Migration[] = [m001Foundation, m003Seals];
+const MIGRATIONS: Migration[] = [m001Foundation, m003Seals, m004Licences];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,
