@@ -61,7 +61,8 @@ const TYPES: LicenceType[] = [
     typeCode: 'TB0003',
     name: { en: 'Marriage certificate', zh: '结婚证' },
     vct: 'urn:tongban:licence:marriage-certificate',
-    validityDays: 50 * YEAR,
+    // A marriage certificate does not lapse; 20 years is the longest lifetime the verification policy accepts.
+    validityDays: 20 * YEAR,
     fields: z.strictObject({
       spouseName: text(100).describe('Name of the spouse (配偶姓名)'),
       spouseIdNumber: text(64).describe('ID number of the spouse (配偶身份证件号)'),
