@@ -2,16 +2,31 @@ import { z } from 'zod';
 import { errorSchema } from './error-schema.js';
 import type { RouteSpec } from './route.js';
 
-function schemaOf(schema: z.ZodType): Record<string, unknown> {
+/** A schema as OpenAPI wants it; named schemas (zod `.meta({ id })`) are collected into `components`. */
+function toOpenApiSchema(schema: z.ZodType, components: Record<string, unknown>): Record<string, unknown> {
   // OpenAPI 3.1 uses JSON Schema 2020-12, which is zod's default target.
   const json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
   delete json.$schema;
-  return json;
+  const defs = (json.$defs ?? {}) as Record<string, unknown>;
+  delete json.$defs;
+  const relocate = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(relocate);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' ? v.replace('#/$defs/', '#/components/schemas/') : relocate(v)]),
+      );
+    }
+    return value;
+  };
+  for (const [name, def] of Object.entries(defs)) components[name] = relocate(def);
+  return relocate(json) as Record<string, unknown>;
 }
 
 /** The OpenAPI 3.1 document, generated from the same route specs and zod schemas the handlers use. */
 export function buildOpenApi(routes: readonly RouteSpec[], info: { version: string; region: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Record<string, unknown> = {};
+  const schemaOf = (schema: z.ZodType) => toOpenApiSchema(schema, components);
   for (const route of routes) {
     const path = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const params = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
@@ -58,7 +73,7 @@ export function buildOpenApi(routes: readonly RouteSpec[], info: { version: stri
       version: info.version,
       description: `Issues and verifies health codes, electronic licences and seal signatures, and federates trust lists. This node serves region ${info.region}.`,
     },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API client token or the bootstrap admin token' } } },
+    components: { schemas: components, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API client token or the bootstrap admin token' } } },
     paths,
   };
 }
