@@ -102,3 +102,20 @@ export async function sealNode(dir: string, region = 'CN-GD') {
   });
   return { pki, db, service, clock };
 }
+
+/** The trust material a node builds for its own seal CA (role `seal`). */
+export async function localSealTrust(pki: RegionPki) {
+  const { IssuerIndex } = await import('../../src/trust/trust-material.js');
+  return new IssuerIndex([
+    {
+      kid: pki.sealCa.kid,
+      region: pki.region,
+      name: `Seal CA ${pki.region}`,
+      roles: ['seal'],
+      publicKey: pki.sealCa.publicKey,
+      certificate: pki.sealCa.certificateChain[0]!,
+      status: 'active',
+      source: 'local',
+    },
+  ]);
+}
