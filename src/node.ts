@@ -23,6 +23,7 @@ import { openDatabase, type Database } from './storage/database.js';
 import { localIssuersFromPki } from './trust/local-issuers.js';
 import { IssuerIndex, type TrustMaterial } from './trust/trust-material.js';
 import { DEFAULT_POLICY, type VerificationPolicy } from './verification/policy.js';
+import { callerAnchoredTrust } from './verification/caller-trust.js';
 import { CredentialVerifier } from './verification/verify-credential.js';
 
 export const VERSION = '0.1.0';
@@ -95,7 +96,7 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
 
     const trust = new IssuerIndex(localIssuersFromPki(pki));
     const policy: VerificationPolicy = { ...DEFAULT_POLICY, clockSkewSeconds: config.clockSkewSeconds };
-    const verifier = new CredentialVerifier({ trust: () => trust, status: statusLists, policy });
+    const verifier = new CredentialVerifier({ trust: () => trust, status: statusLists, policy, callerTrust: callerAnchoredTrust });
 
     const routes: RouteSpec[] = [];
     const openApi = buildOpenApiOnce(() => buildOpenApi(routes, { version: VERSION, region: config.region }));

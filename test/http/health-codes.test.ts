@@ -74,3 +74,35 @@ describe('health codes over HTTP', () => {
     expect(verify.body.records).toBeGreaterThan(3);
   });
 });
+
+describe('verification against caller-supplied trust anchors', () => {
+  let gd: TestNode;
+  let sc: TestNode;
+  beforeAll(async () => {
+    [gd, sc] = await Promise.all([startTestNode(), startTestNode({ REGION: 'CN-SC' })]);
+  });
+  afterAll(async () => Promise.all([gd?.stop(), sc?.stop()]));
+
+  it('passes with the issuing region anchor and says the trust came from the caller', async () => {
+    const issued = await gd.call('POST', '/v1/health-codes', { holder: { name: 'Wong Siu Ming', idNumber: 'A1234563' }, status: 'green' });
+    const anchor = await gd.call('GET', '/v1/trust/anchor');
+    const report = await gd.call('POST', '/v1/verify', { credential: issued.body.credential, trustAnchors: [anchor.body] });
+    expect(report.body.indication).toBe('TOTAL_PASSED');
+    expect(report.body.trustSource).toBe('caller');
+  });
+
+  it('does not pass when the caller trusts only another region', async () => {
+    const issued = await gd.call('POST', '/v1/health-codes', { holder: { name: 'Wong Siu Ming', idNumber: 'A1234563' }, status: 'green' });
+    const otherAnchor = await sc.call('GET', '/v1/trust/anchor');
+    const report = await gd.call('POST', '/v1/verify', { credential: issued.body.credential, trustAnchors: [otherAnchor.body] });
+    expect(report.body.indication).toBe('INDETERMINATE');
+    expect(report.body.subIndication).toBe('NO_SIGNING_CERTIFICATE_FOUND');
+    expect(report.body.trustSource).toBe('caller');
+  });
+
+  it('rejects an anchor that is not a certificate with 400', async () => {
+    const response = await gd.call('POST', '/v1/verify', { credential: 'a.b.c', trustAnchors: ['-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----'] });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_TRUST_ANCHOR');
+  });
+});
