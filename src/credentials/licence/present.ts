@@ -5,6 +5,7 @@ import type { JwsAlgorithm } from '../../crypto/algorithms.js';
 import { encodeBase64Url } from '../../crypto/base64url.js';
 import { keyCurve } from '../../crypto/verify-signature.js';
 import { TongbanError } from '../../errors.js';
+import { toQrText } from '../health-code/format.js';
 import { SD_ALG } from './disclosures.js';
 import { sdJwtHasher } from './sd-jwt-library.js';
 import { parseSdJwt } from './sd-jwt-format.js';
@@ -98,15 +99,17 @@ export async function present(sdJwt: string, options: PresentOptions): Promise<s
 }
 
 /**
- * The exact text to put in a QR code for a presentation: the presentation itself (POST /v1/verify
- * accepts it as `credential`). Checked to fit one QR code (version 40, level L, byte mode: 2953 bytes),
- * so the holder learns at once to disclose fewer claims instead of printing an unreadable code.
+ * The exact text to put in a QR code for a presentation: `TB1:` + Base45(ZLIB(presentation)), the
+ * same QR text as health codes (POST /v1/verify decodes it and sees the SD-JWT). Checked to fit one
+ * QR code at error-correction level M, so the holder learns at once to disclose fewer claims instead
+ * of printing a code no scanner reads.
  */
 export function presentationQrText(presentation: string): string {
+  const text = toQrText(presentation);
   try {
-    QRCode.create(presentation, { errorCorrectionLevel: 'L' });
+    QRCode.create(text, { errorCorrectionLevel: 'M' });
   } catch {
     throw new TongbanError('PRESENTATION_TOO_LARGE_FOR_QR', 'the presentation does not fit in a QR code; disclose fewer claims', 400);
   }
-  return presentation;
+  return text;
 }

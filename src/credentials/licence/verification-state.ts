@@ -20,6 +20,8 @@ export interface LicenceVerificationOptions {
   clockSkewSeconds?: number;
   /** Oldest key-binding JWT (by its iat) accepted, seconds; default 300. */
   keyBindingMaxAgeSeconds?: number;
+  /** Longest lifetime (exp − iat) accepted, seconds (VerificationPolicy.maxLifetimeSeconds.licence). */
+  maxLifetimeSeconds?: number;
   trustSource?: 'federation' | 'caller';
 }
 
