@@ -128,7 +128,7 @@ describe('seal management', () => {
     expect(crl.thisUpdate.getTime()).toBeGreaterThanOrEqual(before.thisUpdate.getTime());
     expect(crl.lookup(BigInt(`0x${revoked.serialNumber}`))).toEqual({ revokedAt: new Date(revokedSeal.revokedAt!), reason: 'keyCompromise' });
     expect(crl.lookup(BigInt(`0x${suspended.serialNumber}`))?.reason).toBe('certificateHold');
-    const parsed = new x509.X509Crl(crl.der);
+    const parsed = new x509.X509Crl(new Uint8Array(crl.der));
     expect(parsed.nextUpdate!.getTime() - parsed.thisUpdate.getTime()).toBe(24 * 3600_000);
     const actions = (await listAudit(node.db.knex, { limit: 1000 })).map((r) => r.action);
     expect(actions).toContain('seal.revoke');

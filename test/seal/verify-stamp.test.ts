@@ -71,7 +71,7 @@ describe('verifying a stamp', () => {
 
   it('fails a stamp whose signature value was altered with SIG_CRYPTO_FAILURE', async () => {
     const der = Buffer.from(await stamp());
-    der[der.length - 1] ^= 0x01; // the signature value is the last field of the structure
+    der[der.length - 1]! ^= 0x01; // the signature value is the last field of the structure
     const report = await verifyStamp({ document, signature: der }, context);
     expect(report).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'SIG_CRYPTO_FAILURE' });
   });
