@@ -43,7 +43,7 @@ describe('verifying a licence', () => {
     expect(report.claims?.identifier).toMatch(/^1\.2\.156\.3005\.2\.TB0001\./);
     expect(report.checks.map((c) => `${c.name}:${c.result}`)).toEqual([
       'format:PASSED', 'algorithm:PASSED', 'issuer-key:PASSED', 'signature:PASSED', 'disclosures:PASSED',
-      'key-binding:SKIPPED', 'validity:PASSED', 'status:PASSED', 'licence-type:PASSED',
+      'key-binding:SKIPPED', 'validity-window:PASSED', 'status:PASSED', 'type-rules:PASSED',
     ]);
   });
 

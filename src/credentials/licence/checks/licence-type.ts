@@ -12,7 +12,7 @@ const ENVELOPE_CLAIMS = new Set(['iss', 'region', 'vct', 'iat', 'exp', 'nbf', 's
  * carrying claims the catalogue does not define is not one of our licences.
  */
 export const licenceTypeCheck: Check<LicenceState> = {
-  name: 'licence-type',
+  name: 'type-rules',
   run(state) {
     const envelope = need(state.envelope, 'envelope');
     const claims = need(state.claims, 'claims');

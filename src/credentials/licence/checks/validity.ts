@@ -3,7 +3,7 @@ import { need, type LicenceState } from '../verification-state.js';
 
 /** RFC 7519 §4.1.4-4.1.6 with a bounded clock skew: the licence must be in force at the verification time. */
 export const validityCheck: Check<LicenceState> = {
-  name: 'validity',
+  name: 'validity-window',
   run(state) {
     const { iat, nbf, exp } = need(state.envelope, 'envelope');
     const now = Math.floor(state.at.getTime() / 1000);
