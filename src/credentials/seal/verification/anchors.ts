@@ -49,12 +49,25 @@ export function resolveAnchors(callerPems: readonly unknown[] | undefined, trust
   for (const issuer of trust.issuersWithRole('seal')) {
     // A withdrawn seal CA vouches for nothing; a retired one still vouches for the seals it issued.
     if (issuer.status === 'revoked' || !issuer.certificate) continue;
-    try {
-      const certificate = new x509.X509Certificate(new Uint8Array(issuer.certificate));
-      anchors.push({ certificate, fingerprint: fingerprint(issuer.certificate), issuer });
-    } catch {
-      continue; // a malformed certificate in the trust material cannot anchor anything
-    }
+    const parsed = parsedAnchor(issuer.certificate);
+    if (parsed) anchors.push({ ...parsed, issuer });
   }
   return { ok: true, set: anchorSet('federation', anchors) };
+}
+
+// Trust material is rebuilt, not mutated, when trust changes, so its certificate buffers can key a
+// parse cache: the verify hot path then does not re-parse the same seal CA certificates.
+const parsedAnchors = new WeakMap<Buffer, Omit<Anchor, 'issuer'> | null>();
+
+function parsedAnchor(der: Buffer): Omit<Anchor, 'issuer'> | null {
+  let parsed = parsedAnchors.get(der);
+  if (parsed === undefined) {
+    try {
+      parsed = { certificate: new x509.X509Certificate(new Uint8Array(der)), fingerprint: fingerprint(der) };
+    } catch {
+      parsed = null; // a malformed certificate in the trust material cannot anchor anything
+    }
+    parsedAnchors.set(der, parsed);
+  }
+  return parsed;
 }
