@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { placeholderAuthorityCode } from '../../src/credentials/licence/authority.js';
 import { formatLicenceIdentifier, isValidLicenceIdentifier, parseLicenceIdentifier, serialFor } from '../../src/credentials/licence/identifier.js';
 import { MOD37_36_ALPHABET, mod37_36CheckCharacter, mod37_36Verify } from '../../src/credentials/licence/iso7064.js';
 
@@ -99,5 +100,14 @@ describe('GB/T 36904 licence identifiers', () => {
   it('refuses to format parts outside the format', () => {
     expect(() => formatLicenceIdentifier({ ...parts, typeCode: 'bl.1' })).toThrow(/type code/);
     expect(() => formatLicenceIdentifier({ ...parts, version: '1' })).toThrow(/version/);
+  });
+});
+
+describe('issuing authority codes', () => {
+  it('derives an 18-character development placeholder from the region', () => {
+    expect(placeholderAuthorityCode('CN-GD')).toBe('114400000000000000');
+    expect(placeholderAuthorityCode('CN-HK')).toBe('118100000000000000');
+    expect(() => placeholderAuthorityCode('XX-YY')).toThrow();
+    expect(isValidLicenceIdentifier(formatLicenceIdentifier({ typeCode: 'TB0001', authorityCode: placeholderAuthorityCode('CN-SC'), serial: serialFor(1), version: '001' }))).toBe(true);
   });
 });
