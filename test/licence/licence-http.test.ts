@@ -101,6 +101,7 @@ describe('licences over HTTP', () => {
     const wrong = await call('POST', '/v1/licences', { ...request, fields: { ...businessFields, establishedOn: 'soon' } });
     expect(wrong.status).toBe(400);
     expect(wrong.body.error.code).toBe('INVALID_LICENCE_FIELDS');
+    expect(wrong.body.error.details.errors).toEqual([{ path: 'fields.establishedOn', message: 'Invalid ISO date' }]);
   });
 
   it('lets an agency use a licence with a reason and records the usage', async () => {
