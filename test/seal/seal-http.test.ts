@@ -52,7 +52,7 @@ describe('seals over HTTP', () => {
     let payload: BodyInit | undefined;
     if (options.raw) {
       headers['content-type'] = 'application/octet-stream';
-      payload = options.raw;
+      payload = new Uint8Array(options.raw);
     } else if (body !== undefined) {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
