@@ -20,11 +20,11 @@ import { encodeSignedAttributes } from './signed-attributes.js';
 
 export interface DetachedSignatureInput {
   /** Digest of the content, computed with `digestAlgorithm`. */
-  digest: Bytes;
+  digest: Uint8Array;
   digestAlgorithm: DigestName;
   signer: Signer;
   /** Certificates to include, signing certificate first (then its CA certificates). */
-  certificates: readonly Bytes[];
+  certificates: readonly Uint8Array[];
   signingTime: Date;
   /** eContentType; id-data for documents. PAdES also uses id-data (ETSI EN 319 142-1 §5.1). */
   contentType?: string;
@@ -81,7 +81,7 @@ export async function buildDetachedSignedData(input: DetachedSignatureInput): Pr
   return sequence(oid(OID.signedData), explicit(0, signedData));
 }
 
-function headerLength(encoded: Bytes): number {
+function headerLength(encoded: Uint8Array): number {
   const first = encoded[1]!;
   return first & 0x80 ? 2 + (first & 0x7f) : 2;
 }

@@ -13,7 +13,7 @@ import { DIGEST_BY_OID, DIGEST_LENGTH, type DigestName } from './oids.js';
  * We hash with SHA-256, so DER omits hashAlgorithm (X.690 §11.5: a DEFAULT value is not encoded).
  * issuerSerial is optional (RFC 5035 §4); certHash over the whole certificate already identifies it.
  */
-export function encodeSigningCertificateV2(certificateDer: Bytes): Bytes {
+export function encodeSigningCertificateV2(certificateDer: Uint8Array): Bytes {
   const certHash = createHash('sha256').update(certificateDer).digest();
   return sequence(sequence(sequence(octetString(certHash))));
 }

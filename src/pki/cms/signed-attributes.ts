@@ -8,10 +8,10 @@ export interface SignedAttributesInput {
   /** The eContentType being signed; id-data for a document stamp. */
   contentType: string;
   /** The digest of the (detached) content. */
-  digest: Bytes;
+  digest: Uint8Array;
   signingTime: Date;
   /** DER of the signing certificate, for signing-certificate-v2. */
-  signingCertificate: Bytes;
+  signingCertificate: Uint8Array;
 }
 
 const attribute = (type: string, value: Bytes): Bytes => sequence(oid(type), setOf([value]));
