@@ -14,7 +14,15 @@ import { qrRoutes } from './http/routes/qr.js';
 import { statusListRoutes } from './http/routes/status-lists.js';
 import { systemRoutes } from './http/routes/system.js';
 import { trustAnchorRoutes } from './http/routes/trust-anchor.js';
+import { licenceRoutes } from './http/routes/licences.js';
+import { sealRoutes } from './http/routes/seals.js';
 import { verifyRoutes } from './http/routes/verify.js';
+import { placeholderAuthorityCode } from './credentials/licence/authority.js';
+import { licenceTextVerifier } from './credentials/licence/text-verifier.js';
+import { SealKeyVault } from './credentials/seal/seal-key-vault.js';
+import { SealService } from './credentials/seal/seal-service.js';
+import { sealDetachedVerifier } from './credentials/seal/verification/detached-verifier.js';
+import { PathCache } from './credentials/seal/verification/path-cache.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { loadOrCreateRegionPki, type RegionPki } from './pki/region-pki.js';
@@ -94,9 +102,24 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
       timers.push(timer);
     }
 
+    const seals = new SealService({ knex, region: config.region, sealCa: pki.sealCa, vault: await SealKeyVault.open(keyStore), publicUrl });
+    await seals.crl();
+    // Keeps the in-memory CRL fresh (reissued at half its life) and picks up other nodes' revocations.
+    const crlTimer = setInterval(() => seals.crl().catch((err) => logger.warn({ err }, 'seal CRL refresh failed')), 60_000);
+    crlTimer.unref();
+    timers.push(crlTimer);
+    const sealVerification = { revocation: seals.crlPublisher, pathCache: new PathCache() };
+
     const trust = new IssuerIndex(localIssuersFromPki(pki));
     const policy: VerificationPolicy = { ...DEFAULT_POLICY, clockSkewSeconds: config.clockSkewSeconds };
-    const verifier = new CredentialVerifier({ trust: () => trust, status: statusLists, policy, callerTrust: callerAnchoredTrust });
+    const verifier = new CredentialVerifier({
+      trust: () => trust,
+      status: statusLists,
+      policy,
+      callerTrust: callerAnchoredTrust,
+      licence: licenceTextVerifier,
+      seal: sealDetachedVerifier(sealVerification),
+    });
 
     const routes: RouteSpec[] = [];
     const openApi = buildOpenApiOnce(() => buildOpenApi(routes, { version: VERSION, region: config.region }));
@@ -107,6 +130,19 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
       ...verifyRoutes({ verifier, metrics }),
       ...statusListRoutes({ statusLists, ttlSeconds: config.statusListTtlSeconds }),
       ...trustAnchorRoutes({ pki }),
+      ...licenceRoutes({
+        knex,
+        issuer: {
+          signer: pki.licenceIssuer,
+          region: config.region,
+          publicUrl,
+          authorityCode: config.licenceAuthorityCode ?? placeholderAuthorityCode(config.region),
+          statusLists,
+          pseudonymKey: pki.pseudonymKey,
+        },
+        metrics,
+      }),
+      ...sealRoutes({ seals, trust: () => trust, verification: sealVerification }),
       ...adminRoutes({ knex }),
       ...qrRoutes(),
     );

@@ -6,6 +6,7 @@ import { createClient } from '../clients/clients.js';
 import { SCOPES } from '../clients/scopes.js';
 import { loadConfig } from '../config/config.js';
 import { callNode, reachNode } from './node-access.js';
+import { presentCommand } from './present.js';
 
 /** The `tongban` command line; `env` is the environment it configures itself from. */
 export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
@@ -68,5 +69,6 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
       else console.log(image);
     });
 
+  program.addCommand(presentCommand());
   return program;
 }

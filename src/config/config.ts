@@ -16,6 +16,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   STATUS_LIST_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+  LICENCE_AUTHORITY_CODE: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'LICENCE_AUTHORITY_CODE must be an 18-character unified social credit code').optional(),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   TRUST_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
   TRUST_LIST_GRACE_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(24 * 3600),
 });
@@ -36,6 +38,10 @@ export interface Config {
   statusListTtlSeconds: number;
   clockSkewSeconds: number;
   trustSyncIntervalSeconds: number;
+  /** The issuing authority's unified social credit code (GB 32100), used in licence identifiers. */
+  licenceAuthorityCode: string | undefined;
+  /** HTTP worker processes (node:cluster). More than one needs DATABASE_URL: PGlite is single-process. */
+  workers: number;
   trustListGraceSeconds: number;
 }
 
@@ -46,6 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${problems}`);
   }
   const e = parsed.data;
+  if (e.WORKERS > 1 && !e.DATABASE_URL) throw new Error('invalid configuration: WORKERS > 1 needs DATABASE_URL (embedded PGlite is single-process)');
   const displayHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? '127.0.0.1' : e.HOST;
   return {
     port: e.PORT,
@@ -62,6 +69,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     statusListTtlSeconds: e.STATUS_LIST_TTL_SECONDS,
     clockSkewSeconds: e.CLOCK_SKEW_SECONDS,
     trustSyncIntervalSeconds: e.TRUST_SYNC_INTERVAL_SECONDS,
+    workers: e.WORKERS,
+    licenceAuthorityCode: e.LICENCE_AUTHORITY_CODE,
     trustListGraceSeconds: e.TRUST_LIST_GRACE_SECONDS,
   };
 }
