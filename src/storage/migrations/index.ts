@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { m001Foundation } from './001-foundation.js';
+import { m002Federation } from './002-federation.js';
 import { m003Seals } from './003-seals.js';
 import { m004Licences } from './004-licences.js';
 
@@ -11,7 +12,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append; never edit or reorder one that has shipped. */
-const MIGRATIONS: Migration[] = [m001Foundation, m003Seals, m004Licences];
+const MIGRATIONS: Migration[] = [m001Foundation, m003Seals, m004Licences, m002Federation];
 
 export const migrationSource: Knex.MigrationSource<Migration> = {
   getMigrations: async () => MIGRATIONS,
