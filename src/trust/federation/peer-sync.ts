@@ -1,0 +1,248 @@
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import { parseCertificate } from '../../pki/certificates.js';
+import { DEFAULT_TRUST_LIST_LIMITS, TRUST_LIST_MEDIA_TYPE, type TrustListLimits } from '../trust-list/format.js';
+import { loadLocalIssuers } from '../trust-list/local-issuers-store.js';
+import { verifyTrustList, type AcceptedTrustList, type PreviousTrustList } from '../trust-list/verify.js';
+import { boundedFetch, DEFAULT_FETCH_LIMITS, type FetchLimits } from './bounded-fetch.js';
+import { LocalCoordinator, notifyTrustChange, type SyncCoordinator, type TrustChange } from './coordination.js';
+import type { FederatedTrust } from './federated-trust.js';
+import { peerIssuers } from './peer-issuers.js';
+import { getPeer, latestAcceptedList, listPeers, recordAccepted, recordFailure, recordUnchanged, type PeerRecord } from './peer-store.js';
+
+/** One peer's outcome, as POST /v1/trust/sync returns it. */
+export interface PeerSyncResult {
+  region: string;
+  ok: boolean;
+  sequence: number | null;
+  error?: string;
+}
+
+/** One peer's state, as GET /v1/trust/peers returns it. */
+export interface PeerView {
+  region: string;
+  url: string;
+  status: 'pending' | 'ok' | 'failing' | 'stale' | 'withdrawn';
+  source: 'manual' | 'hub';
+  sequence: number | null;
+  issuers: number;
+  lastSyncAt: string | null;
+  lastSuccessAt: string | null;
+  nextUpdate: string | null;
+  stale: boolean;
+  lastError: { code: string; message: string } | null;
+}
+
+/** Hooks for metrics; every one optional. */
+export interface FederationMetrics {
+  syncOutcome?(region: string, outcome: 'accepted' | 'unchanged' | 'refused', code?: string): void;
+  peerState?(region: string, state: { sequence: number | null; issuers: number; stale: boolean }): void;
+}
+
+export interface PeerSyncOptions {
+  knex: Knex;
+  trust: FederatedTrust;
+  /** This node's region (its issuers are the local part of the trust material). */
+  region: string;
+  logger: Logger;
+  metrics?: FederationMetrics;
+  coordinator?: SyncCoordinator;
+  /** How long past nextUpdate a peer's list is still used. Default 12 h. */
+  graceSeconds?: number;
+  fetchLimits?: FetchLimits;
+  listLimits?: TrustListLimits;
+  clock?: () => Date;
+}
+
+/**
+ * Keeps the federated trust material in step with the database and the peers: loads what was accepted
+ * before, fetches and verifies peers' lists, stores and swaps in what passes, and keeps the last good
+ * list (recording the error, loudly) when a fetch or a check fails.
+ */
+export class PeerSync {
+  readonly #o: Required<Omit<PeerSyncOptions, 'metrics'>> & { metrics: FederationMetrics };
+  readonly #etags = new Map<string, string>();
+  readonly #inFlight = new Map<string, Promise<PeerSyncResult>>();
+
+  constructor(options: PeerSyncOptions) {
+    this.#o = {
+      graceSeconds: 12 * 3600,
+      fetchLimits: DEFAULT_FETCH_LIMITS,
+      listLimits: DEFAULT_TRUST_LIST_LIMITS,
+      clock: () => new Date(),
+      coordinator: new LocalCoordinator(),
+      metrics: {},
+      ...options,
+    };
+    this.#o.coordinator.subscribe(
+      (change) => void this.#onChange(change),
+      () => void this.loadAll().catch((err) => this.#o.logger.error({ err }, 'trust reload after reconnect failed')),
+    );
+  }
+
+  get graceSeconds(): number {
+    return this.#o.graceSeconds;
+  }
+
+  async #onChange(change: TrustChange): Promise<void> {
+    try {
+      if (change.kind === 'local') await this.loadLocal();
+      else if (change.kind === 'peer') await this.loadPeer(change.region);
+      else await this.loadAll();
+    } catch (err) {
+      this.#o.logger.error({ err, change }, 'trust reload after notification failed');
+    }
+  }
+
+  /** Loads this region's issuers and every peer's last accepted list from the database. */
+  async loadAll(): Promise<void> {
+    await this.loadLocal();
+    const peers = await listPeers(this.#o.knex);
+    for (const peer of this.#o.trust.peers()) if (!peers.some((p) => p.region === peer.region && p.status === 'active')) this.#o.trust.removePeer(peer.region);
+    for (const peer of peers) await this.loadPeer(peer.region);
+  }
+
+  async loadLocal(): Promise<void> {
+    this.#o.trust.setLocal(await loadLocalIssuers(this.#o.knex, this.#o.region));
+  }
+
+  /** Re-reads one peer's accepted list from the database (another node may have accepted it). */
+  async loadPeer(region: string): Promise<void> {
+    const peer = await getPeer(this.#o.knex, region);
+    if (!peer || peer.status !== 'active') {
+      this.#o.trust.removePeer(region);
+      return;
+    }
+    const stored = await latestAcceptedList(this.#o.knex, region);
+    if (!stored) return;
+    const current = this.#o.trust.peer(region);
+    if (current && current.sequence === stored.sequence) return;
+    const anchor = parseCertificate(peer.anchorPem);
+    if (!anchor) return;
+    // Our own database: signature and format are re-checked, freshness is judged per credential.
+    const verdict = await verifyTrustList(stored.jws, { region, anchor }, { now: this.#o.clock(), graceSeconds: this.#o.graceSeconds, checkFreshness: false, limits: this.#o.listLimits });
+    if (!verdict.ok) {
+      this.#o.logger.error({ region, code: verdict.code, reason: verdict.message }, 'stored trust list no longer verifies; peer left out of the trust material');
+      this.#o.trust.removePeer(region);
+      return;
+    }
+    this.#install(verdict.list);
+  }
+
+  #install(list: AcceptedTrustList): void {
+    const { region, sequence } = list.payload;
+    const nextUpdate = new Date(list.payload.nextUpdate);
+    const freshUntil = new Date(nextUpdate.getTime() + this.#o.graceSeconds * 1000);
+    this.#o.trust.setPeer({ region, sequence, nextUpdate, freshUntil, hash: list.hash, issuers: peerIssuers(list.payload.issuers, region, freshUntil) });
+    this.#o.metrics.peerState?.(region, { sequence, issuers: list.payload.issuers.length, stale: this.#o.clock() > freshUntil });
+  }
+
+  /** Syncs every active peer now (POST /v1/trust/sync): waits for another node's sync of the same peer. */
+  async syncAll(): Promise<PeerSyncResult[]> {
+    const peers = (await listPeers(this.#o.knex)).filter((p) => p.status === 'active');
+    return Promise.all(peers.map((p) => this.syncPeer(p.region, { wait: true })));
+  }
+
+  /**
+   * Syncs one peer. Concurrent calls for the same peer share one run; across nodes, the advisory lock
+   * lets one node fetch while the others (wait false) skip and pick the result up from the database.
+   */
+  syncPeer(region: string, options: { wait: boolean } = { wait: true }): Promise<PeerSyncResult> {
+    const running = this.#inFlight.get(region);
+    if (running) return running;
+    const run = this.#syncLocked(region, options.wait).finally(() => this.#inFlight.delete(region));
+    this.#inFlight.set(region, run);
+    return run;
+  }
+
+  async #syncLocked(region: string, wait: boolean): Promise<PeerSyncResult> {
+    try {
+      const outcome = await this.#o.coordinator.withLock(`peer:${region}`, wait, () => this.#sync(region));
+      if (outcome.ran) return outcome.value;
+      await this.loadPeer(region);
+      const peer = await getPeer(this.#o.knex, region);
+      return { region, ok: !peer?.lastErrorCode, sequence: peer?.lastSequence ?? null, ...(peer?.lastErrorCode ? { error: peer.lastErrorCode } : {}) };
+    } catch (err) {
+      this.#o.logger.error({ err, region }, 'trust-list sync failed unexpectedly');
+      return { region, ok: false, sequence: this.#o.trust.peer(region)?.sequence ?? null, error: 'TRUST_SYNC_FAILED' };
+    }
+  }
+
+  async #sync(region: string): Promise<PeerSyncResult> {
+    const { knex, logger, metrics } = this.#o;
+    // Another node may have accepted a newer list meanwhile: start from the database's state.
+    await this.loadPeer(region);
+    const peer = await getPeer(knex, region);
+    if (!peer || peer.status !== 'active') return { region, ok: false, sequence: null, error: 'TRUST_PEER_UNKNOWN' };
+    const anchor = parseCertificate(peer.anchorPem);
+    if (!anchor) return this.#fail(peer, 'TRUST_LIST_WRONG_ANCHOR', 'the stored anchor does not parse');
+    const now = this.#o.clock();
+
+    const fetched = await boundedFetch(peer.url, { accept: TRUST_LIST_MEDIA_TYPE, etag: peer.lastSequence !== null ? this.#etags.get(region) : undefined, limits: this.#o.fetchLimits });
+    if (!fetched.ok) return this.#fail(peer, fetched.code, fetched.message);
+    if (fetched.status === 304) {
+      await recordUnchanged(knex, region, now);
+      metrics.syncOutcome?.(region, 'unchanged');
+      return { region, ok: true, sequence: peer.lastSequence };
+    }
+
+    const held = this.#o.trust.peer(region);
+    const previous: PreviousTrustList | undefined =
+      peer.lastSequence !== null && peer.lastHash !== null
+        ? { sequence: peer.lastSequence, hash: peer.lastHash, statuses: new Map(held?.issuers.map((i) => [i.kid, i.status]) ?? []) }
+        : undefined;
+    const verdict = await verifyTrustList(fetched.body, { region, anchor }, { now, graceSeconds: this.#o.graceSeconds, previous, limits: this.#o.listLimits });
+    if (!verdict.ok) return this.#fail(peer, verdict.code, verdict.message);
+    if (fetched.etag) this.#etags.set(region, fetched.etag);
+    if (verdict.unchanged) {
+      await recordUnchanged(knex, region, now);
+      metrics.syncOutcome?.(region, 'unchanged');
+      return { region, ok: true, sequence: verdict.list.payload.sequence };
+    }
+
+    await knex.transaction(async (trx) => {
+      await recordAccepted(trx, region, verdict.list, now);
+      await notifyTrustChange(trx, 'peer', region);
+    });
+    this.#install(verdict.list);
+    logger.info({ region, sequence: verdict.list.payload.sequence, issuers: verdict.list.payload.issuers.length, signer: verdict.list.signerKid }, 'peer trust list accepted');
+    metrics.syncOutcome?.(region, 'accepted');
+    return { region, ok: true, sequence: verdict.list.payload.sequence };
+  }
+
+  async #fail(peer: PeerRecord, code: string, message: string): Promise<PeerSyncResult> {
+    const now = this.#o.clock();
+    await recordFailure(this.#o.knex, peer.region, code, message, now);
+    const held = this.#o.trust.peer(peer.region);
+    const stale = !held || now > held.freshUntil;
+    // Loud: a refused list is an incident at the partner or an attack; a stale peer stops verifying.
+    this.#o.logger[stale ? 'error' : 'warn']({ region: peer.region, code, reason: message, keptSequence: held?.sequence ?? null, stale }, 'peer trust list refused; last good list kept');
+    this.#o.metrics.syncOutcome?.(peer.region, 'refused', code);
+    this.#o.metrics.peerState?.(peer.region, { sequence: held?.sequence ?? null, issuers: held?.issuers.length ?? 0, stale });
+    return { region: peer.region, ok: false, sequence: held?.sequence ?? null, error: code };
+  }
+
+  /** GET /v1/trust/peers. */
+  async peers(): Promise<PeerView[]> {
+    const now = this.#o.clock();
+    return (await listPeers(this.#o.knex)).map((peer) => {
+      const held = this.#o.trust.peer(peer.region);
+      const stale = peer.status === 'active' && (!held || now > held.freshUntil);
+      const status: PeerView['status'] =
+        peer.status === 'withdrawn' ? 'withdrawn' : !held ? (peer.lastErrorCode ? 'stale' : 'pending') : stale ? 'stale' : peer.lastErrorCode ? 'failing' : 'ok';
+      return {
+        region: peer.region,
+        url: peer.url,
+        status,
+        source: peer.source,
+        sequence: held?.sequence ?? null,
+        issuers: held?.issuers.length ?? 0,
+        lastSyncAt: peer.lastSyncAt?.toISOString() ?? null,
+        lastSuccessAt: peer.lastSuccessAt?.toISOString() ?? null,
+        nextUpdate: held?.nextUpdate.toISOString() ?? null,
+        stale,
+        lastError: peer.lastErrorCode ? { code: peer.lastErrorCode, message: peer.lastError ?? '' } : null,
+      };
+    });
+  }
+}
