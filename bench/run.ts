@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { issueHealthCodes, rawEs256VerifyPerSecond, startNodeProcess, verifyLoad } from './verify.js';
+import { issueHealthCodes, rawEs256VerifyPerSecond, startNodeProcess, verifyBatchLoad, verifyLoad } from './verify.js';
 
 /**
  * `npm run bench`: every figure is measured in this one run, so ratios compare like with like on
@@ -39,6 +39,11 @@ async function benchVerify(): Promise<void> {
     line('  p50 / p99 latency', `${result.p50Ms.toFixed(2)} / ${result.p99Ms.toFixed(2)}`, 'ms');
     line('  errors (non-200 or not TOTAL_PASSED)', result.errors);
     line('RATIO one process ÷ raw single core (goal ≥ 0.75)', result.perSecond / raw);
+    const batch = await verifyBatchLoad(single, credentials, 50, SECONDS, 8);
+    line('HTTP verify/batch (50 per call), one process', batch.credentialsPerSecond, 'credentials/s');
+    line('  p99 latency per batch call', batch.p99Ms.toFixed(2), 'ms');
+    line('  errors', batch.errors);
+    line('RATIO batch, one process ÷ raw single core', batch.credentialsPerSecond / raw);
   } finally {
     await single.stop();
   }
@@ -56,6 +61,10 @@ async function benchVerify(): Promise<void> {
     line('  p50 / p99 latency', `${result.p50Ms.toFixed(2)} / ${result.p99Ms.toFixed(2)}`, 'ms');
     line('  errors', result.errors);
     line('RATIO two workers ÷ raw single core (goal > 1)', result.perSecond / raw);
+    const batch = await verifyBatchLoad(clustered, credentials, 50, SECONDS, 8);
+    line('HTTP verify/batch (50 per call), two workers', batch.credentialsPerSecond, 'credentials/s');
+    line('  errors', batch.errors);
+    line('RATIO batch, two workers ÷ raw single core', batch.credentialsPerSecond / raw);
   } finally {
     await clustered.stop();
     const { default: pg } = await import('pg');

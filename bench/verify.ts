@@ -54,7 +54,7 @@ export interface NodeUnderTest {
 export async function startNodeProcess(env: Record<string, string>): Promise<NodeUnderTest> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tongban-bench-'));
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/src/main.js'], {
     env: { ...process.env, PORT: String(port), DATA_DIR: path.join(dir, 'data'), KEYS_DIR: path.join(dir, 'keys'), LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -91,4 +91,16 @@ export async function verifyLoad(node: NodeUnderTest, credentials: string[], sec
   // Warm up (JIT, connection set-up), then measure.
   await postLoad(`${node.url}/v1/verify`, bodies, { concurrency, seconds: 1 });
   return postLoad(`${node.url}/v1/verify`, bodies, { concurrency, seconds, check: (status, body) => status === 200 && body.includes('"TOTAL_PASSED"') });
+}
+
+/** Batches of `size` credentials per POST /v1/verify/batch; returns credentials verified per second. */
+export async function verifyBatchLoad(node: NodeUnderTest, credentials: string[], size: number, seconds: number, concurrency: number): Promise<LoadResult & { credentialsPerSecond: number }> {
+  const bodies: string[] = [];
+  for (let i = 0; i < credentials.length; i += size) {
+    bodies.push(JSON.stringify({ items: credentials.slice(i, i + size).map((credential) => ({ credential })) }));
+  }
+  const check = (status: number, body: string) => status === 200 && !body.includes('"TOTAL_FAILED"') && !body.includes('"INDETERMINATE"');
+  await postLoad(`${node.url}/v1/verify/batch`, bodies, { concurrency, seconds: 1 });
+  const result = await postLoad(`${node.url}/v1/verify/batch`, bodies, { concurrency, seconds, check });
+  return { ...result, credentialsPerSecond: result.perSecond * size };
 }

@@ -30,8 +30,9 @@ export async function callerAnchoredTrust(anchorPems: string[], kid: string | un
       at,
       purpose: 'any',
     });
-    // The caller's anchors replace the node's trust decision, and with it the list's freshness.
-    if (result.valid) accepted.push({ ...issuer, freshUntil: undefined });
+    // The caller's anchors replace the node's choice of issuers, not its knowledge of their status:
+    // a revoked or stale-listed key stays so.
+    if (result.valid) accepted.push(issuer);
   }
   return new IssuerIndex(accepted);
 }

@@ -3,6 +3,7 @@ import { fromQrText, HEALTH_CODE_TYP, QR_PREFIX } from '../credentials/health-co
 import { verifyHealthCode } from '../credentials/health-code/verify.js';
 import type { StatusResolver } from '../status/status-resolver.js';
 import type { TrustMaterial } from '../trust/trust-material.js';
+import { parseCallerAnchors } from './caller-trust.js';
 import type { VerificationPolicy } from './policy.js';
 import type { CredentialType, ValidationReport } from './report.js';
 import type { VerifyRequest } from './verify-request.js';
@@ -57,6 +58,8 @@ export class CredentialVerifier {
   async verify(request: VerifyRequest): Promise<ValidationReport> {
     const at = this.#deps.clock?.() ?? new Date();
     const trustSource = request.trustAnchors ? 'caller' : 'federation';
+    // An anchor that is not a certificate is the caller's mistake (400), whatever the credential form.
+    if (request.trustAnchors) parseCallerAnchors(request.trustAnchors);
     const base = { at, status: this.#deps.status, policy: this.#deps.policy, trustSource } as const;
 
     if ('document' in request) {

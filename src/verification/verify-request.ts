@@ -42,3 +42,12 @@ export const reportSchema = z
     verifiedAt: z.string(),
   })
   .meta({ id: 'ValidationReport' });
+
+export const MAX_BATCH = 100;
+
+export const verifyBatchRequestSchema = z
+  .object({ items: z.array(verifyRequestSchema).min(1).max(MAX_BATCH) })
+  .strict()
+  .meta({ id: 'VerifyBatchRequest' });
+
+export const verifyBatchResponseSchema = z.object({ reports: z.array(reportSchema) }).meta({ id: 'VerifyBatchReports' });

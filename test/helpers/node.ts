@@ -34,7 +34,7 @@ export async function startTestNode(overrides: Partial<Record<string, string>> =
         payload = typeof body === 'string' ? body : JSON.stringify(body);
         headers['content-type'] ??= 'application/json';
       }
-      const response = await fetch(`${node.url}${urlPath}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+      const response = await fetch(`${node.url}${urlPath}`, { method, headers, ...(payload !== undefined ? { body: payload as unknown as BodyInit } : {}) });
       const text = await response.text();
       let parsed: unknown = text;
       try {

@@ -106,3 +106,26 @@ describe('verification against caller-supplied trust anchors', () => {
     expect(response.body.error.code).toBe('INVALID_TRUST_ANCHOR');
   });
 });
+
+describe('batch verification', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startTestNode();
+  });
+  afterAll(async () => node?.stop());
+
+  it('returns one report per item, in order, each judged on its own', async () => {
+    const good = await node.call('POST', '/v1/health-codes', { holder: { name: '陈六', idNumber: '440106199001019999' }, status: 'green' });
+    const revoked = await node.call('POST', '/v1/health-codes', { holder: { name: '陈六', idNumber: '440106199001019999' }, status: 'red' });
+    await node.call('POST', `/v1/credentials/${revoked.body.id}/revoke`, {});
+    const response = await node.call('POST', '/v1/verify/batch', { items: [{ credential: good.body.credential }, { credential: 'garbage' }, { credential: revoked.body.qr }] });
+    expect(response.status).toBe(200);
+    expect(response.body.reports.map((r: { indication: string; subIndication?: string }) => r.subIndication ?? r.indication)).toEqual(['TOTAL_PASSED', 'FORMAT_FAILURE', 'REVOKED']);
+  });
+
+  it('refuses more than 100 items with 400', async () => {
+    const response = await node.call('POST', '/v1/verify/batch', { items: Array.from({ length: 101 }, () => ({ credential: 'x' })) });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_REQUEST');
+  });
+});

@@ -68,9 +68,9 @@ export async function verifyHealthCode(state: HealthCodeState, trustSource: Vali
     verifiedAt: state.at.toISOString(),
   };
   if (state.issuer) report.issuer = { region: state.issuer.region, kid: state.issuer.kid, name: state.issuer.name };
-  // Claims are reported only once the signature has been proven: never echo unauthenticated data.
-  const signed = outcome.checks.find((c) => c.name === 'signature')?.result === 'PASSED';
-  if (signed && state.payload) {
+  // Claims only for a passed credential: a verifier page must not show "green" beside a revoked or
+  // forged code. (Licences follow the same rule.)
+  if (outcome.indication === 'TOTAL_PASSED' && state.payload) {
     const p = state.payload;
     const hc = p.hc as { colour?: unknown; name?: unknown };
     report.claims = {

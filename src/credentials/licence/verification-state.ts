@@ -16,7 +16,7 @@ export interface LicenceVerificationOptions {
   audience?: string;
   /** Demand a key-binding JWT even without nonce/audience. */
   requireKeyBinding?: boolean;
-  /** Allowed clock difference for iat/nbf/exp, seconds; default 60, capped at 300. */
+  /** Allowed clock difference for iat/nbf/exp, seconds; default 60, capped at 3600. */
   clockSkewSeconds?: number;
   /** Oldest key-binding JWT (by its iat) accepted, seconds; default 300. */
   keyBindingMaxAgeSeconds?: number;
@@ -55,7 +55,8 @@ export interface LicenceState {
 }
 
 export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
-export const MAX_CLOCK_SKEW_SECONDS = 300;
+/** The same bound as CLOCK_SKEW_SECONDS in the node configuration. */
+export const MAX_CLOCK_SKEW_SECONDS = 3600;
 export const DEFAULT_KEY_BINDING_MAX_AGE_SECONDS = 300;
 
 /** Reads a state field a previous check must have set; a missing one is a pipeline-order bug, not input. */

@@ -1,6 +1,14 @@
 import type { Metrics } from '../../observability/metrics.js';
 import type { CredentialVerifier } from '../../verification/verify-credential.js';
-import { reportSchema, verifyRequestSchema, type VerifyRequest } from '../../verification/verify-request.js';
+import type { ValidationReport } from '../../verification/report.js';
+import {
+  MAX_BATCH,
+  reportSchema,
+  verifyBatchRequestSchema,
+  verifyBatchResponseSchema,
+  verifyRequestSchema,
+  type VerifyRequest,
+} from '../../verification/verify-request.js';
 import { json, type RouteSpec } from '../route.js';
 
 export function verifyRoutes(deps: { verifier: CredentialVerifier; metrics: Metrics }): RouteSpec[] {
@@ -12,10 +20,26 @@ export function verifyRoutes(deps: { verifier: CredentialVerifier; metrics: Metr
     body: { kind: 'json', schema: verifyRequestSchema },
     responses: { 200: { description: 'validation report (ETSI EN 319 102-1 indications)', schema: reportSchema } },
     async handle({ body }) {
-      const report = await deps.verifier.verify(body);
-      deps.metrics.verifications.inc({ type: report.credentialType ?? 'unknown', indication: report.indication, sub_indication: report.subIndication ?? '' });
-      return json(200, report);
+      return json(200, count(await deps.verifier.verify(body)));
     },
   };
-  return [route];
+  const batch: RouteSpec<{ items: VerifyRequest[] }> = {
+    method: 'post',
+    path: '/v1/verify/batch',
+    tag: 'verification',
+    summary: `Verify up to ${MAX_BATCH} credentials in one call (for service halls and partner back-ends); one report per item, in order`,
+    body: { kind: 'json', schema: verifyBatchRequestSchema },
+    responses: { 200: { description: 'one validation report per item', schema: verifyBatchResponseSchema } },
+    async handle({ body }) {
+      const reports: ValidationReport[] = [];
+      // Sequential on purpose: items share the event loop with other callers, and order is the contract.
+      for (const item of body.items) reports.push(count(await deps.verifier.verify(item)));
+      return json(200, { reports });
+    },
+  };
+  const count = (report: ValidationReport): ValidationReport => {
+    deps.metrics.verifications.inc({ type: report.credentialType ?? 'unknown', indication: report.indication, sub_indication: report.subIndication ?? '' });
+    return report;
+  };
+  return [route, batch];
 }

@@ -36,8 +36,9 @@ export function resolveIssuerKey(
   // Never pick one of several silently: colliding kids within one region are a trust-list fault.
   if (inRegion.length > 1) return { verdict: failed('GENERIC', `kid ${query.kid} is ambiguous in region ${String(query.region)}`) };
   const issuer = inRegion[0]!;
-  if (issuer.freshUntil && at > issuer.freshUntil) {
-    return { verdict: failed('TRY_LATER', `the trust list of ${issuer.region} is stale since ${issuer.freshUntil.toISOString()}`) };
+  // A peer key is only as good as the list that vouches for it; without a freshness bound, fail closed.
+  if (issuer.source === 'peer' && (!issuer.freshUntil || at > issuer.freshUntil)) {
+    return { verdict: failed('TRY_LATER', `the trust list of ${issuer.region} is stale${issuer.freshUntil ? ` since ${issuer.freshUntil.toISOString()}` : ''}; sync it and try again`) };
   }
   if (!issuer.roles.includes(query.role)) {
     return { verdict: failed('SIG_CONSTRAINTS_FAILURE', `key ${issuer.kid} is trusted for ${issuer.roles.join(', ') || 'nothing'}, not ${query.role}`) };
