@@ -29,7 +29,7 @@ function serveJws(jws: string) {
   };
 }
 
-async function publishList(sequence: number, issuers: TrustListIssuerEntry[], pki = sichuan, region = 'CN-SC', issuedAt = new Date()) {
+async function publishList(sequence: number, issuers: TrustListIssuerEntry[], pki: RegionPki = sichuan, region = 'CN-SC', issuedAt = new Date()) {
   serveJws(await signTrustList(payload(region, sequence, issuers, issuedAt), pki.trustListSigner));
 }
 
