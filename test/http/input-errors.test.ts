@@ -114,3 +114,17 @@ describe('bad input gets a 4xx with a stable code, never a 5xx', () => {
     expect(JSON.stringify(doc)).not.toContain('#/$defs/');
   });
 });
+
+describe('caller trust anchors are checked the same way for every credential form', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startTestNode();
+  });
+  afterAll(async () => node?.stop());
+
+  it('rejects an anchor that is not a certificate with 400 for a document and signature too', async () => {
+    const response = await node.call('POST', '/v1/verify', { document: 'aGVsbG8=', signature: 'aGVsbG8=', trustAnchors: ['not a certificate'] });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_TRUST_ANCHOR');
+  });
+});

@@ -296,3 +296,21 @@ describe('key binding', () => {
     expect((await verifyLicence(`${unbound}${kb}`, options())).subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
   });
 });
+
+describe('licences follow the issuer-key rules every JWS credential shares', () => {
+  it('refuses to pick between two keys with the licence role under one kid in one region', async () => {
+    const impostor = trustedIssuer(signer, { publicKey: otherSigner.publicKey });
+    const report = await verifyLicence(licence, options({ trust: trustOf(trustedIssuer(signer), impostor) }));
+    expect(report.indication).toBe('INDETERMINATE');
+    expect(report.checks.find((c) => c.name === 'issuer-key')?.result).toBe('INDETERMINATE');
+  });
+
+  it('treats alg "none" as an unsigned credential (FORMAT_FAILURE), like health codes', async () => {
+    const [jwt, ...rest] = licence.split('~');
+    const [, payload] = jwt!.split('.');
+    const header = encodeBase64Url(JSON.stringify({ alg: 'none', typ: 'dc+sd-jwt', kid: signer.kid }));
+    const report = await verifyLicence([`${header}.${payload}.AAAA`, ...rest].join('~'), options());
+    expect(report.indication).toBe('TOTAL_FAILED');
+    expect(report.subIndication).toBe('FORMAT_FAILURE');
+  });
+});
