@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import { lockDataDir } from './data-dir-lock.js';
 import { migrationSource } from './migrations/index.js';
 
 export interface DatabaseOptions {
@@ -30,6 +31,7 @@ export interface Database {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   let knex: Knex;
   let kind: Database['kind'];
+  let unlock = async () => {};
   if (options.databaseUrl) {
     kind = 'pg';
     if (options.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
@@ -42,7 +44,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     if (options.schema) await knex.raw(`create schema if not exists "${options.schema}"`);
   } else {
     kind = 'pglite';
-    if (options.dataDir !== 'memory') await mkdir(options.dataDir, { recursive: true });
+    if (options.dataDir !== 'memory') {
+      await mkdir(options.dataDir, { recursive: true });
+      unlock = await lockDataDir(options.dataDir);
+    }
     knex = knexFactory({
       client: ClientPgLite as unknown as typeof knexFactory.Client,
       dialect: 'postgres',
@@ -53,7 +58,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await knex.migrate.latest({ migrationSource, tableName: 'tongban_migrations', ...(options.schema ? { schemaName: options.schema } : {}) });
   } catch (error) {
     await knex.destroy();
+    await unlock();
     throw error;
   }
-  return { knex, kind, close: () => knex.destroy() };
+  return {
+    knex,
+    kind,
+    async close() {
+      await knex.destroy();
+      await unlock();
+    },
+  };
 }

@@ -41,3 +41,28 @@ describe('audit log storage', () => {
     expect(Number(after[0]!.count)).toBe(Number(before[0]!.count));
   });
 });
+
+describe('embedded database directory', () => {
+  it('cannot be opened by a second opener while the first holds it, and can after it closes', async () => {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { openDatabase } = await import('../../src/storage/database.js');
+    const { lockDataDir } = await import('../../src/storage/data-dir-lock.js');
+    const dir = await mkdtemp(path.join(tmpdir(), 'tb-lock-'));
+    try {
+      const first = await openDatabase({ dataDir: dir });
+      // A lock held by another live process (pid 1 always exists) is refused.
+      await first.close();
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(path.join(dir, 'tongban.pid'), '1\n');
+      await expect(openDatabase({ dataDir: dir })).rejects.toThrow(/in use by process 1/);
+      // A lock left by a process that is gone is taken over.
+      await writeFile(path.join(dir, 'tongban.pid'), '999999999\n');
+      const release = await lockDataDir(dir);
+      await release();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
