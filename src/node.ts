@@ -148,7 +148,7 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
     );
     const app = createApp({ logger, metrics, authenticator: new Authenticator(knex, adminToken), routes });
     server.on('request', app.callback());
-    logger.info({ url: publicUrl, region: config.region, database: database.kind }, 'node started');
+    logger.info({ url: publicUrl, database: database.kind }, 'node started');
 
     return {
       config: nodeConfig,
