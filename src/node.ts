@@ -26,6 +26,7 @@ import { PathCache } from './credentials/seal/verification/path-cache.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { loadOrCreateRegionPki, type RegionPki } from './pki/region-pki.js';
+import { x509 } from './pki/x509.js';
 import { LocalStatusLists } from './status/local-status-lists.js';
 import { openDatabase, type Database } from './storage/database.js';
 import { localIssuersFromPki } from './trust/local-issuers.js';
@@ -101,6 +102,8 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
       timer.unref();
       timers.push(timer);
     }
+
+    watchKeyCertificates(pki, metrics, logger);
 
     const seals = new SealService({ knex, region: config.region, sealCa: pki.sealCa, vault: await SealKeyVault.open(keyStore), publicUrl });
     await seals.crl();
@@ -183,4 +186,16 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
 function buildOpenApiOnce(build: () => Record<string, unknown>): () => Record<string, unknown> {
   let doc: Record<string, unknown> | undefined;
   return () => (doc ??= build());
+}
+
+const EXPIRY_WARNING_MS = 30 * 24 * 3600 * 1000;
+
+/** Exposes each key certificate's expiry as a metric and warns at start when one is near or past. */
+function watchKeyCertificates(pki: RegionPki, metrics: Metrics, logger: Logger): void {
+  const keys = { anchor: pki.anchor, 'issuing-ca': pki.issuingCa, 'seal-ca': pki.sealCa, 'health-code-issuer': pki.healthCodeIssuer, 'licence-issuer': pki.licenceIssuer, 'trust-list-signer': pki.trustListSigner };
+  for (const [key, signer] of Object.entries(keys)) {
+    const notAfter = new x509.X509Certificate(new Uint8Array(signer.certificateChain[0]!)).notAfter;
+    metrics.keyCertificateExpiry.set({ key }, notAfter.getTime() / 1000);
+    if (notAfter.getTime() - Date.now() < EXPIRY_WARNING_MS) logger.warn({ key, notAfter }, 'key certificate expires within 30 days: rotate it (docs/keys.md)');
+  }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Knex } from 'knex';
 import { appendAudit } from '../audit/audit-log.js';
-import { invalidRequest } from '../errors.js';
+import { conflict, invalidRequest, notFound } from '../errors.js';
 import { SCOPES, isScope, type Scope } from './scopes.js';
 
 /** Who is calling: an API client from the database, or the bootstrap admin. */
@@ -38,6 +38,21 @@ export async function createClient(
     await appendAudit(trx, { actor, action: 'client.create', subject: id, details: { name: request.name.trim(), scopes } });
   });
   return { id, name: request.name.trim(), scopes, token };
+}
+
+/** Disables a client at once: its token stops working on the next call. Not reversible: create a new client. */
+export async function disableClient(knex: Knex, id: string, actor: string): Promise<{ id: string; disabledAt: string }> {
+  const now = new Date();
+  await knex.transaction(async (trx) => {
+    const updated = await trx('api_clients').where({ id }).whereNull('disabled_at').update({ disabled_at: now });
+    if (updated === 0) {
+      const exists = await trx('api_clients').where({ id }).first();
+      if (!exists) throw notFound(`client ${id}`);
+      throw conflict('CLIENT_DISABLED', 'the client is already disabled');
+    }
+    await appendAudit(trx, { actor, action: 'client.disable', subject: id });
+  });
+  return { id, disabledAt: now.toISOString() };
 }
 
 /**

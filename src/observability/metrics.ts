@@ -41,6 +41,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly keyCertificateExpiry = new Gauge({
+    name: 'tongban_key_certificate_expiry_timestamp_seconds',
+    help: "notAfter of each of this node's key certificates (alert well before it: issuance then fails closed)",
+    labelNames: ['key'] as const,
+    registers: [this.registry],
+  });
+
   constructor(defaults = true) {
     if (defaults) collectDefaultMetrics({ register: this.registry, prefix: 'tongban_' });
   }

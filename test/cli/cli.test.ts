@@ -57,3 +57,26 @@ describe('tongban CLI', () => {
     await expect(run(env, 'client', 'create', '--scopes', 'everything')).rejects.toThrow(/INVALID_REQUEST|unknown scopes|Invalid/);
   });
 });
+
+describe('client administration over HTTP', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startTestNode();
+  });
+  afterAll(async () => node?.stop());
+
+  it('disables a client whose token then stops working at once', async () => {
+    const created = await node.call('POST', '/v1/clients', { name: 'leaky', scopes: ['audit:read'] });
+    expect((await node.call('GET', '/v1/audit/verify', undefined, { token: created.body.token })).status).toBe(200);
+    const disabled = await node.call('POST', `/v1/clients/${created.body.id}/disable`);
+    expect(disabled.status).toBe(200);
+    const after = await node.call('GET', '/v1/audit/verify', undefined, { token: created.body.token });
+    expect(after.status).toBe(401);
+    expect((await node.call('POST', `/v1/clients/${created.body.id}/disable`)).status).toBe(409);
+  });
+
+  it('exposes when each key certificate expires', async () => {
+    const metrics = await node.call('GET', '/metrics');
+    expect(metrics.body).toMatch(/tongban_key_certificate_expiry_timestamp_seconds\{key="health-code-issuer"\} \d+/);
+  });
+});

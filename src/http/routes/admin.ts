@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { listAudit, verifyAuditChain } from '../../audit/audit-log.js';
-import { createClient } from '../../clients/clients.js';
+import { createClient, disableClient } from '../../clients/clients.js';
+import { invalidRequest } from '../../errors.js';
 import { SCOPES } from '../../clients/scopes.js';
 import { json, type RouteSpec } from '../route.js';
 
@@ -20,6 +21,18 @@ export function adminRoutes(deps: { knex: Knex }): RouteSpec[] {
       responses: { 201: { description: 'created', schema: z.object({ id: z.string(), name: z.string(), scopes: z.array(z.string()), token: z.string() }) } },
       async handle({ body, principal }) {
         return json(201, await createClient(deps.knex, body as z.infer<typeof clientRequest>, principal!.id));
+      },
+    },
+    {
+      method: 'post',
+      path: '/v1/clients/:id/disable',
+      tag: 'administration',
+      summary: "Disable an API client (e.g. a leaked token); its token stops working at once",
+      scope: 'client:admin',
+      responses: { 200: { description: 'disabled', schema: z.object({ id: z.string(), disabledAt: z.string() }) }, 404: { description: 'no such client' }, 409: { description: 'already disabled' } },
+      async handle({ params, principal }) {
+        if (!/^[0-9a-f-]{36}$/i.test(params.id ?? '')) throw invalidRequest('client id must be a UUID');
+        return json(200, await disableClient(deps.knex, params.id!.toLowerCase(), principal!.id));
       },
     },
     {
