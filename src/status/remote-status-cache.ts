@@ -44,14 +44,13 @@ export class RemoteStatusCache implements StatusResolver {
 
   constructor(options: RemoteStatusCacheOptions = {}) {
     this.#o = {
-      fetchLimits: DEFAULT_FETCH_LIMITS,
-      minTtlSeconds: 60,
-      maxTtlSeconds: 86_400,
-      failureBackoffSeconds: 10,
-      maxEntries: 10_000,
-      maxStatusBytes: 16 * 1024 * 1024,
-      clock: () => new Date(),
-      ...options,
+      fetchLimits: options.fetchLimits ?? DEFAULT_FETCH_LIMITS,
+      minTtlSeconds: options.minTtlSeconds ?? 60,
+      maxTtlSeconds: options.maxTtlSeconds ?? 86_400,
+      failureBackoffSeconds: options.failureBackoffSeconds ?? 10,
+      maxEntries: options.maxEntries ?? 10_000,
+      maxStatusBytes: options.maxStatusBytes ?? 16 * 1024 * 1024,
+      clock: options.clock ?? (() => new Date()),
     };
   }
 

@@ -30,7 +30,9 @@ export interface PeerView {
   lastSuccessAt: string | null;
   nextUpdate: string | null;
   stale: boolean;
-  lastError: { code: string; message: string } | null;
+  /** `CODE: message` of the last failed sync, null after a success. */
+  lastError: string | null;
+  lastErrorCode: string | null;
 }
 
 /** Hooks for metrics; every one optional. */
@@ -65,14 +67,15 @@ export class PeerSync {
   readonly #inFlight = new Map<string, Promise<PeerSyncResult>>();
 
   constructor(options: PeerSyncOptions) {
+    // `??`, not spread defaults: an option passed as undefined must still get its default.
     this.#o = {
-      graceSeconds: 12 * 3600,
-      fetchLimits: DEFAULT_FETCH_LIMITS,
-      listLimits: DEFAULT_TRUST_LIST_LIMITS,
-      clock: () => new Date(),
-      coordinator: new LocalCoordinator(),
-      metrics: {},
       ...options,
+      graceSeconds: options.graceSeconds ?? 12 * 3600,
+      fetchLimits: options.fetchLimits ?? DEFAULT_FETCH_LIMITS,
+      listLimits: options.listLimits ?? DEFAULT_TRUST_LIST_LIMITS,
+      clock: options.clock ?? (() => new Date()),
+      coordinator: options.coordinator ?? new LocalCoordinator(),
+      metrics: options.metrics ?? {},
     };
     this.#o.coordinator.subscribe(
       (change) => void this.#onChange(change),
@@ -241,7 +244,8 @@ export class PeerSync {
         lastSuccessAt: peer.lastSuccessAt?.toISOString() ?? null,
         nextUpdate: held?.nextUpdate.toISOString() ?? null,
         stale,
-        lastError: peer.lastErrorCode ? { code: peer.lastErrorCode, message: peer.lastError ?? '' } : null,
+        lastError: peer.lastErrorCode ? `${peer.lastErrorCode}: ${peer.lastError ?? ''}` : null,
+        lastErrorCode: peer.lastErrorCode,
       };
     });
   }

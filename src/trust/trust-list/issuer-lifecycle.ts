@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { appendAudit } from '../../audit/audit-log.js';
 import { notFound, TongbanError } from '../../errors.js';
 import type { IssuerStatus, IssuerStatusChange } from '../trust-material.js';
+import { notifyTrustChange } from '../federation/coordination.js';
 import { bumpSequence } from './local-issuers-store.js';
 
 export interface IssuerStatusResult {
@@ -33,6 +34,8 @@ async function changeStatus(knex: Knex, kid: string, target: 'retired' | 'revoke
     await trx('trust_issuers').where({ kid }).update({ status: target, status_since: now, status_history: JSON.stringify(history) });
     const sequence = await bumpSequence(trx, now);
     await appendAudit(trx, { actor, action: `trust.issuer.${target === 'revoked' ? 'revoke' : 'retire'}`, subject: kid, details: { sequence, ...(reason ? { reason } : {}) } }, now);
+    // Other nodes of this region reload their local issuers at commit (LISTEN/NOTIFY).
+    await notifyTrustChange(trx, 'local', '');
     return { kid, status: target, changed: true, sequence };
   });
 }

@@ -6,6 +6,7 @@ import type { RegionPki } from '../../pki/region-pki.js';
 import { x509 } from '../../pki/x509.js';
 import type { IssuerRole } from '../roles.js';
 import type { IssuerStatus, IssuerStatusChange, TrustedIssuer } from '../trust-material.js';
+import { notifyTrustChange } from '../federation/coordination.js';
 import type { TrustListIssuerEntry } from './format.js';
 
 /** The row of `trust_issuers`: one of this region's issuer keys. */
@@ -87,7 +88,10 @@ export async function addIssuers(knex: Knex, issuers: NewIssuer[], actor: string
         await appendAudit(trx, { actor, action: 'trust.issuer.add', subject: issuer.signer.kid, details: { roles: issuer.roles, name: issuer.name } }, now);
       }
     }
-    if (added.length > 0) await bumpSequence(trx, now);
+    if (added.length > 0) {
+      await bumpSequence(trx, now);
+      await notifyTrustChange(trx, 'local', '');
+    }
     else await trx('trust_list_state').insert({ id: STATE_ID, sequence: 1, updated_at: now }).onConflict('id').ignore();
     return added;
   });
