@@ -109,10 +109,10 @@ export async function verifyTrustList(token: string, pin: TrustListPin, options:
   if (previous) {
     const current = new Map(entries.map((e) => [e.kid, e.status]));
     for (const [kid, status] of previous.statuses) {
-      const now = current.get(kid);
+      const listed = current.get(kid);
       // Entries are tombstoned, never removed: a key that vanishes is how keys went missing silently.
-      if (now === undefined) return refuse('TRUST_LIST_ISSUER_DROPPED', `issuer ${kid} of the accepted list is missing`);
-      if (status === 'revoked' && now !== 'revoked') return refuse('TRUST_LIST_UNREVOKED', `issuer ${kid} was revoked and is now ${now}`);
+      if (listed === undefined) return refuse('TRUST_LIST_ISSUER_DROPPED', `issuer ${kid} of the accepted list is missing`);
+      if (status === 'revoked' && listed !== 'revoked') return refuse('TRUST_LIST_UNREVOKED', `issuer ${kid} was revoked and is now ${listed}`);
     }
   }
 
