@@ -29,8 +29,11 @@ import { loadOrCreateRegionPki, type RegionPki } from './pki/region-pki.js';
 import { x509 } from './pki/x509.js';
 import { LocalStatusLists } from './status/local-status-lists.js';
 import { openDatabase, type Database } from './storage/database.js';
-import { localIssuersFromPki } from './trust/local-issuers.js';
-import { IssuerIndex, type TrustMaterial } from './trust/trust-material.js';
+import { Federation } from './trust/federation/federation.js';
+import { federationMetrics } from './trust/federation/metrics.js';
+import type { TrustMaterial } from './trust/trust-material.js';
+import { statusByIssuerSource } from './status/remote-status-cache.js';
+import { trustRoutes } from './http/routes/trust.js';
 import { DEFAULT_POLICY, type VerificationPolicy } from './verification/policy.js';
 import { callerAnchoredTrust } from './verification/caller-trust.js';
 import { CredentialVerifier } from './verification/verify-credential.js';
@@ -50,6 +53,7 @@ export interface TongbanNode {
   metrics: Metrics;
   statusLists: LocalStatusLists;
   verifier: CredentialVerifier;
+  federation: Federation;
   trust(): TrustMaterial;
   close(): Promise<void>;
 }
@@ -76,6 +80,7 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
   const { knex } = database;
   const timers: NodeJS.Timeout[] = [];
+  const stoppables: (() => Promise<void>)[] = [];
   const server = createServer();
   try {
     const keyStore = new FileKeyStore(config.keysDir, config.keysPassphrase);
@@ -113,11 +118,25 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
     timers.push(crlTimer);
     const sealVerification = { revocation: seals.crlPublisher, pathCache: new PathCache() };
 
-    const trust = new IssuerIndex(localIssuersFromPki(pki));
+    const federation = await Federation.start({
+      knex,
+      databaseKind: database.kind,
+      databaseUrl: config.databaseUrl,
+      schema: config.databaseSchema,
+      pki,
+      publicUrl,
+      logger,
+      metrics: federationMetrics(metrics),
+      graceSeconds: config.trustListGraceSeconds,
+      schedule: { intervalMs: config.trustSyncIntervalSeconds * 1000 },
+    });
+    stoppables.push(() => federation.stop());
+    // One immutable snapshot per verification, swapped by the federation when trust changes.
+    const trust = () => federation.trust.index;
     const policy: VerificationPolicy = { ...DEFAULT_POLICY, clockSkewSeconds: config.clockSkewSeconds };
     const verifier = new CredentialVerifier({
-      trust: () => trust,
-      status: statusLists,
+      trust,
+      status: statusByIssuerSource(statusLists, federation.remoteStatus),
       policy,
       callerTrust: callerAnchoredTrust,
       licence: licenceTextVerifier,
@@ -145,7 +164,8 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
         },
         metrics,
       }),
-      ...sealRoutes({ seals, trust: () => trust, verification: sealVerification }),
+      ...sealRoutes({ seals, trust, verification: sealVerification }),
+      ...trustRoutes({ federation }),
       ...adminRoutes({ knex }),
       ...qrRoutes(),
     );
@@ -165,9 +185,11 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
       metrics,
       statusLists,
       verifier,
-      trust: () => trust,
+      trust,
+      federation,
       async close() {
         for (const timer of timers) clearInterval(timer);
+        for (const stop of stoppables) await stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
@@ -177,6 +199,7 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
     };
   } catch (error) {
     for (const timer of timers) clearInterval(timer);
+    for (const stop of stoppables) await stop().catch(() => {});
     if (server.listening) server.close();
     await database.close();
     throw error;

@@ -12,7 +12,7 @@ let hongKong: TestNode;
 let wired = false;
 
 const needsFederation = (ctx: TestContext) => {
-  if (!wired) ctx.skip();
+  if (!wired) throw new Error("the node does not serve the federation API (GET /v1/trust/peers)");
 };
 
 async function anchorOf(node: TestNode): Promise<string> {
