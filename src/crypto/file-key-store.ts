@@ -105,6 +105,7 @@ export class FileKeyStore {
   async generate(name: string, algorithm: KeyAlgorithm = 'P-256'): Promise<Signer> {
     const file = this.#file(name, 'key');
     if (await exists(file)) throw new Error(`key ${name} already exists`);
+    await this.init();
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: ALGORITHMS[algorithm].curve });
     const pem = privateKey.export(
       this.#passphrase
@@ -124,6 +125,7 @@ export class FileKeyStore {
   async secret(name: string, create: () => string): Promise<string> {
     const file = path.join(this.#dir, name);
     if (await exists(file)) return (await readFile(file, 'utf8')).trim();
+    await this.init();
     const value = create();
     await writeAtomically(file, `${value}\n`, PRIVATE_FILE_MODE);
     return value;

@@ -64,6 +64,47 @@ describe('three regions federating on loopback', () => {
     expect(report.body.indication).not.toBe('TOTAL_PASSED');
   });
 
+  it('lets a Hong Kong licence, presented selectively, verify in Guangdong, and a revoked one fail there', async (ctx) => {
+    needsFederation(ctx);
+    const request = (idNumber: string) => ({
+      type: 'business-licence',
+      holder: { name: 'Chan Tai Man', idType: 'hk-identity-card', idNumber },
+      fields: { companyName: '香港通辦有限公司', legalRepresentative: 'Chan Tai Man', registeredCapital: 'HKD 1,000,000', address: '香港中環皇后大道中1號', establishedOn: '2020-01-15' },
+    });
+    const kept = await hongKong.call('POST', '/v1/licences', request('A1234563'));
+    const revoked = await hongKong.call('POST', '/v1/licences', request('B2345674'));
+    expect(kept.status).toBe(201);
+    expect((await hongKong.call('POST', `/v1/credentials/${revoked.body.id}/revoke`, { reason: 'company dissolved' })).status).toBe(200);
+
+    expect((await pin(guangdong, hongKong, 'CN-HK')).status).toBe(201);
+    expect((await guangdong.call('POST', '/v1/trust/sync')).body).toContainEqual(expect.objectContaining({ region: 'CN-HK', ok: true }));
+
+    const { present } = await import('../../src/credentials/licence/present.js');
+    const presentation = await present(kept.body.credential, { disclose: ['companyName'] });
+    const report = await guangdong.call('POST', '/v1/verify', { credential: presentation });
+    expect(report.body).toMatchObject({ indication: 'TOTAL_PASSED', credentialType: 'licence', issuer: { region: 'CN-HK' } });
+    expect(report.body.claims.companyName).toBe('香港通辦有限公司');
+    expect(report.body.claims.address).toBeUndefined();
+    expect(JSON.stringify(report.body)).not.toContain('A1234563');
+
+    const failedReport = await guangdong.call('POST', '/v1/verify', { credential: revoked.body.credential });
+    expect(failedReport.body).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });
+  });
+
+  it('verifies a Sichuan seal stamp in Guangdong through the federated seal CA and its fetched CRL', async (ctx) => {
+    needsFederation(ctx);
+    const seal = await sichuan.call('POST', '/v1/seals', { name: '成都市市场监督管理局', agency: '成都市市场监督管理局', type: 'official' });
+    expect(seal.status).toBe(201);
+    const document = Buffer.from('营业执照变更通知书 — 2026-11-21');
+    const stamped = await sichuan.call('POST', `/v1/seals/${seal.body.id}/stamp`, document, { headers: { 'content-type': 'application/octet-stream' } });
+    expect(stamped.status).toBe(200);
+    await guangdong.call('POST', '/v1/trust/sync');
+    const report = await guangdong.call('POST', '/v1/verify', { document: document.toString('base64'), signature: stamped.body.signature });
+    expect(report.body).toMatchObject({ indication: 'TOTAL_PASSED', credentialType: 'seal-signature', trustSource: 'federation' });
+    const changed = await guangdong.call('POST', '/v1/verify', { document: Buffer.from('营业执照变更通知书 — 2026-11-22').toString('base64'), signature: stamped.body.signature });
+    expect(changed.body).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' });
+  });
+
   it('stops verifying a credential in Guangdong after Sichuan revokes its issuer and Guangdong syncs', async (ctx) => {
     needsFederation(ctx);
     const credential = await healthCode(sichuan);

@@ -1,3 +1,4 @@
+import type { x509 } from '../../pki/x509.js';
 // The seal CA's CRL (RFC 5280 §5): reissued on every revocation or suspension and before it goes
 // stale, stored with an increasing CRL number, and kept in memory for the verifier and for
 // `GET /v1/seals/crl`.
@@ -20,6 +21,8 @@ export interface SealCrlPublisherOptions {
 /** Where a verifier finds the CRL of a CA it judges; synchronous: the verify hot path does no I/O. */
 export interface RevocationSource {
   revocationListFor(issuerFingerprint: string): RevocationList | undefined;
+  /** Called before the lookup for a validated path (leaf first): a source that fetches does it here. */
+  prepare?(path: readonly x509.X509Certificate[], now: Date): Promise<void>;
 }
 
 export class SealCrlPublisher implements RevocationSource {

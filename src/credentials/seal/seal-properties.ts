@@ -21,8 +21,8 @@
 //   type          IA5String,        -- "png" | "svg" (GB/T 38540 SES_ESPictrueInfo.type)
 //   hashAlgorithm AlgorithmIdentifier,   -- id-sha256
 //   hash          OCTET STRING }
-import { algorithmIdentifier, concat, generalizedTime, ia5String, implicitConstructed, integer, octetString, printableString, sequence, utf8String, type Bytes } from '../../pki/cms/der-writer.js';
-import { CmsFormatError, childrenOf, decodeInteger, decodeOctetString, decodeOid, decodeString, decodeTime, readElement, sequenceOf } from '../../pki/cms/der-reader.js';
+import { algorithmIdentifier, concat, generalizedTime, ia5String, implicitConstructed, integer, octetString, printableString, sequence, utf8String, type Bytes } from '../../pki/der/writer.js';
+import { DerError as CmsFormatError, childrenOf, decodeInteger, decodeOctetString, decodeOid, decodeString, decodeTime, readElement, sequenceOf } from '../../pki/der/reader.js';
 import { OID } from '../../pki/cms/oids.js';
 import { isSealType, type ImageType, type SealType } from './seal-types.js';
 

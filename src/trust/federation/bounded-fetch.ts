@@ -8,7 +8,7 @@ export interface FetchLimits {
 export const DEFAULT_FETCH_LIMITS: FetchLimits = { timeoutMs: 10_000, maxBytes: 16 * 1024 * 1024, maxRedirects: 3 };
 
 export type FetchOutcome =
-  | { ok: true; status: 200; body: string; etag: string | undefined; url: string }
+  | { ok: true; status: 200; body: string; bytes: Buffer; etag: string | undefined; url: string }
   | { ok: true; status: 304; url: string }
   | { ok: false; code: 'TRUST_LIST_FETCH_FAILED' | 'TRUST_LIST_TOO_LARGE'; message: string };
 
@@ -30,7 +30,7 @@ export function isHttpUrl(text: string): boolean {
  */
 export async function boundedFetch(
   url: string,
-  options: { accept: string; etag?: string | undefined; limits?: FetchLimits },
+  options: { accept: string; etag?: string | undefined; limits?: FetchLimits; binary?: boolean },
 ): Promise<FetchOutcome> {
   const limits = options.limits ?? DEFAULT_FETCH_LIMITS;
   const signal = AbortSignal.timeout(limits.timeoutMs);
@@ -62,10 +62,10 @@ export async function boundedFetch(
         await response.body?.cancel().catch(() => undefined);
         return { ok: false, code: 'TRUST_LIST_TOO_LARGE', message: `response declares ${declared} bytes, the limit is ${limits.maxBytes}` };
       }
-      const body = await readCapped(response, limits.maxBytes);
+      const body = await readCapped(response, limits.maxBytes, options.binary ?? false);
       if (body === 'too large') return { ok: false, code: 'TRUST_LIST_TOO_LARGE', message: `response exceeds ${limits.maxBytes} bytes` };
       if (body === 'not utf-8') return failed('response is not UTF-8 text');
-      return { ok: true, status: 200, body: body.text, etag: response.headers.get('etag') ?? undefined, url: current };
+      return { ok: true, status: 200, body: body.text, bytes: body.bytes, etag: response.headers.get('etag') ?? undefined, url: current };
     }
   } catch (error) {
     if (signal.aborted) return failed(`no complete response within ${limits.timeoutMs} ms`);
@@ -73,8 +73,8 @@ export async function boundedFetch(
   }
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<{ text: string } | 'too large' | 'not utf-8'> {
-  if (!response.body) return { text: '' };
+async function readCapped(response: Response, maxBytes: number, binary: boolean): Promise<{ text: string; bytes: Buffer } | 'too large' | 'not utf-8'> {
+  if (!response.body) return { text: '', bytes: Buffer.alloc(0) };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -88,9 +88,11 @@ async function readCapped(response: Response, maxBytes: number): Promise<{ text:
     }
     chunks.push(value);
   }
+  const bytes = Buffer.concat(chunks);
+  if (binary) return { text: '', bytes };
   // fatal: a list is UTF-8 JSON in base64url; anything else is not one and must not be "repaired".
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)) };
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), bytes };
   } catch {
     return 'not utf-8';
   }

@@ -1,6 +1,6 @@
 // What a report discloses about a seal certificate: its seal properties when it carries Tongban's
 // extension, else the subject's names.
-import { CmsFormatError } from '../../../pki/cms/der-reader.js';
+import { DerError as CmsFormatError } from '../../../pki/der/reader.js';
 import type { x509 } from '../../../pki/x509.js';
 import { decodeSealProperties, SEAL_PROPERTIES_OIDS, type SealProperties } from '../seal-properties.js';
 

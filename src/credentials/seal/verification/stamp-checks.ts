@@ -3,7 +3,7 @@
 // verification, X.509 certificate validation, revocation).
 import { createHash } from 'node:crypto';
 import { certificateFields, tryCertificateFields, type CertificateFields } from '../../../pki/cms/certificate-fields.js';
-import { CmsFormatError, decodeOctetString, decodeOid, decodeTime } from '../../../pki/cms/der-reader.js';
+import { DerError as CmsFormatError, decodeOctetString, decodeOid, decodeTime } from '../../../pki/der/reader.js';
 import { decodeSigningCertificateV2, essCertIdMatches } from '../../../pki/cms/ess.js';
 import { DIGEST_BY_OID, OID } from '../../../pki/cms/oids.js';
 import { parseSignedData, type ParsedSignedData, type ParsedSignerInfo } from '../../../pki/cms/parse-signed-data.js';
@@ -189,7 +189,8 @@ export const certificatePathCheck: Check<StampState> = {
 
 export const revocationCheck: Check<StampState> = {
   name: 'revocation',
-  run(state) {
+  async run(state) {
+    await state.revocation.prepare?.(state.path!, state.now);
     return checkLeafRevocation(state.path!, state.signingTime!, state.now, state.revocation);
   },
 };

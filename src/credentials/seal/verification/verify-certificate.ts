@@ -74,9 +74,10 @@ const pathCheck: Check<CertificateState> = {
 
 const revocationCheck: Check<CertificateState> = {
   name: 'revocation',
-  run(state) {
+  async run(state) {
     // A path ending at the leaf itself (a trusted certificate) has no issuer CRL to consult.
     if (state.path!.length < 2) return passed('the certificate is itself a trust anchor');
+    await state.context.revocation.prepare?.(state.path!, state.now);
     return checkLeafRevocation(state.path!, state.at!, state.now, state.context.revocation);
   },
 };

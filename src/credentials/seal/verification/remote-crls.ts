@@ -1,0 +1,91 @@
+import { RevocationList } from '../../../pki/crl.js';
+import { x509 } from '../../../pki/x509.js';
+import { boundedFetch, type FetchLimits } from '../../../trust/federation/bounded-fetch.js';
+import type { RevocationSource } from '../seal-crl-publisher.js';
+import { fingerprint } from './anchors.js';
+
+const CRL_LIMITS: FetchLimits = { timeoutMs: 5_000, maxBytes: 8 * 1024 * 1024, maxRedirects: 3 };
+/** After a failed fetch, do not hammer the partner: the stamp stays TRY_LATER until this passes. */
+const RETRY_AFTER_MS = 60_000;
+
+/**
+ * CRLs of other regions' seal CAs, fetched from the seal certificate's CRL distribution point when a
+ * stamp under that CA is first verified, believed only when signed by the CA in the validated path,
+ * and held until their nextUpdate. The lookup itself stays synchronous and in memory.
+ */
+export class RemoteCrlCache implements RevocationSource {
+  readonly #lists = new Map<string, RevocationList>();
+  readonly #failedAt = new Map<string, number>();
+  readonly #inFlight = new Map<string, Promise<void>>();
+
+  revocationListFor(issuerFingerprint: string): RevocationList | undefined {
+    return this.#lists.get(issuerFingerprint);
+  }
+
+  async prepare(path: readonly x509.X509Certificate[], now: Date): Promise<void> {
+    const [leaf, issuer] = path;
+    if (!leaf || !issuer) return;
+    const key = fingerprint(issuer.rawData);
+    const held = this.#lists.get(key);
+    if (held?.nextUpdate && held.nextUpdate > now) return;
+    if (now.getTime() - (this.#failedAt.get(key) ?? -Infinity) < RETRY_AFTER_MS) return;
+    const urls = crlUrls(leaf);
+    if (urls.length === 0) return;
+    let pending = this.#inFlight.get(key);
+    if (!pending) {
+      pending = this.#fetch(key, urls, issuer, now).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, pending);
+    }
+    await pending;
+  }
+
+  async #fetch(key: string, urls: string[], issuer: x509.X509Certificate, now: Date): Promise<void> {
+    for (const url of urls) {
+      const outcome = await boundedFetch(url, { accept: 'application/pkix-crl', limits: CRL_LIMITS, binary: true });
+      if (!outcome.ok || outcome.status !== 200) continue;
+      const list = await RevocationList.load(outcome.bytes, new Uint8Array(issuer.rawData));
+      // A CRL from the wrong CA, or one already past its nextUpdate, is no revocation information.
+      if (list?.nextUpdate && list.nextUpdate > now) {
+        this.#lists.set(key, list);
+        this.#failedAt.delete(key);
+        return;
+      }
+    }
+    this.#failedAt.set(key, now.getTime());
+  }
+}
+
+function crlUrls(certificate: x509.X509Certificate): string[] {
+  const extension = certificate.getExtension(x509.CRLDistributionPointsExtension);
+  if (!extension) return [];
+  const urls: string[] = [];
+  for (const point of extension.distributionPoints) {
+    for (const name of point.distributionPoint?.fullName ?? []) {
+      if (name.uniformResourceIdentifier) urls.push(name.uniformResourceIdentifier);
+    }
+  }
+  return urls.slice(0, 4);
+}
+
+/** Several revocation sources, asked in order: this node's own seal CA first, then remote CRLs. */
+export class RevocationSources implements RevocationSource {
+  readonly #sources: RevocationSource[];
+
+  constructor(...sources: RevocationSource[]) {
+    this.#sources = sources;
+  }
+
+  revocationListFor(issuerFingerprint: string): RevocationList | undefined {
+    for (const source of this.#sources) {
+      const list = source.revocationListFor(issuerFingerprint);
+      if (list) return list;
+    }
+    return undefined;
+  }
+
+  async prepare(path: readonly x509.X509Certificate[], now: Date): Promise<void> {
+    const issuer = path[1];
+    if (issuer && this.revocationListFor(fingerprint(issuer.rawData))?.nextUpdate! > now) return;
+    for (const source of this.#sources) await source.prepare?.(path, now);
+  }
+}
