@@ -2,7 +2,7 @@
 // indexed list a verifier consults from memory.
 import { createHash } from 'node:crypto';
 import type { Signer } from '../crypto/signer.js';
-import { integer } from './cms/der-writer.js';
+import { integer } from './der/writer.js';
 import { x509 } from './x509.js';
 
 /** RFC 5280 §5.3.1 reason codes Tongban issues. certificateHold is a suspension, not a revocation. */

@@ -14,7 +14,7 @@ import {
   sequence,
   setOf,
   type Bytes,
-} from './der-writer.js';
+} from '../der/writer.js';
 import { DIGEST_LENGTH, OID, type DigestName } from './oids.js';
 import { encodeSignedAttributes } from './signed-attributes.js';
 

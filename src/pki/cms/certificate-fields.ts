@@ -1,7 +1,7 @@
 // The few fields of an X.509 certificate the CMS layer needs, taken as the exact encoded bytes:
 // RFC 5652 §5.3 identifies the signer by issuer + serial number or by subjectKeyIdentifier, and the
 // ESS certHash (RFC 5035 §4) is over the whole DER certificate.
-import { CmsFormatError, childrenOf, decodeOctetString, decodeOid, expectTag, readElement, sequenceOf, type Element } from './der-reader.js';
+import { DerError, childrenOf, decodeOctetString, decodeOid, expectTag, readElement, sequenceOf, type Tlv } from '../der/reader.js';
 
 export interface CertificateFields {
   der: Uint8Array;
@@ -28,7 +28,7 @@ export function certificateFields(der: Uint8Array): CertificateFields {
   const subject = expectTag(fields[offset + 4], 0x30, 'subject');
   const spki = expectTag(fields[offset + 5], 0x30, 'subjectPublicKeyInfo');
   let serial = 0n;
-  for (const b of serialElement.value) serial = (serial << 8n) | BigInt(b);
+  for (const b of serialElement.contents) serial = (serial << 8n) | BigInt(b);
   const result: CertificateFields = { der, issuer: issuer.raw, serialElement: serialElement.raw, serial, subject: subject.raw, spki: spki.raw };
   const extensions = fields.slice(offset + 6).find((e) => e.tag === 0xa3);
   const ski = extensions ? findExtension(extensions, OID_SUBJECT_KEY_IDENTIFIER) : undefined;
@@ -37,7 +37,7 @@ export function certificateFields(der: Uint8Array): CertificateFields {
 }
 
 /** The extnValue contents of one extension in a certificate's [3] Extensions, or undefined. */
-export function findExtension(extensionsTagged: Element, wanted: string): Uint8Array | undefined {
+export function findExtension(extensionsTagged: Tlv, wanted: string): Uint8Array | undefined {
   const [list] = childrenOf(extensionsTagged);
   for (const extension of sequenceOf(list, 'Extensions')) {
     const parts = sequenceOf(extension, 'Extension');
@@ -53,7 +53,7 @@ export function tryCertificateFields(der: Uint8Array): CertificateFields | undef
   try {
     return certificateFields(der);
   } catch (error) {
-    if (error instanceof CmsFormatError) return undefined;
+    if (error instanceof DerError) return undefined;
     throw error;
   }
 }

@@ -2,8 +2,8 @@
 // certificate so that a certificate with the same key cannot be substituted (CAdES baseline B,
 // ETSI EN 319 122-1 §5.2.2.3).
 import { createHash } from 'node:crypto';
-import { sequence, octetString, type Bytes } from './der-writer.js';
-import { CmsFormatError, decodeOctetString, decodeOid, readElement, sequenceOf } from './der-reader.js';
+import { sequence, octetString, type Bytes } from '../der/writer.js';
+import { DerError, decodeOctetString, decodeOid, readElement, sequenceOf } from '../der/reader.js';
 import { DIGEST_BY_OID, DIGEST_LENGTH, type DigestName } from './oids.js';
 
 /**
@@ -35,17 +35,17 @@ export function decodeSigningCertificateV2(value: Uint8Array): EssCertId[] {
     if (parts[0]?.tag === 0x30) {
       const algorithm = decodeOid(sequenceOf(parts[0], 'hashAlgorithm')[0], 'hashAlgorithm');
       const name = DIGEST_BY_OID[algorithm];
-      if (!name) throw new CmsFormatError(`ESSCertIDv2 hash algorithm ${algorithm} is not accepted`);
+      if (!name) throw new DerError(`ESSCertIDv2 hash algorithm ${algorithm} is not accepted`);
       hashAlgorithm = name;
       i = 1;
     }
     const certHash = decodeOctetString(parts[i], 'certHash');
-    if (certHash.length !== DIGEST_LENGTH[hashAlgorithm]) throw new CmsFormatError('certHash has the wrong length');
+    if (certHash.length !== DIGEST_LENGTH[hashAlgorithm]) throw new DerError('certHash has the wrong length');
     const result: EssCertId = { hashAlgorithm, certHash };
     if (parts[i + 1]) result.issuerSerial = parts[i + 1]!.raw;
     return result;
   });
-  if (ids.length === 0) throw new CmsFormatError('SigningCertificateV2 names no certificate');
+  if (ids.length === 0) throw new DerError('SigningCertificateV2 names no certificate');
   return ids;
 }
 
@@ -59,5 +59,5 @@ export function essCertIdMatches(id: EssCertId, certificateDer: Uint8Array, issu
   const [names, serial] = sequenceOf(readElement(id.issuerSerial), 'IssuerSerial');
   const [directoryName] = sequenceOf(names, 'IssuerSerial.issuer');
   if (!directoryName || directoryName.tag !== 0xa4 || !serial) return false;
-  return Buffer.from(directoryName.value).equals(Buffer.from(issuerSerial.issuer)) && Buffer.from(serial.raw).equals(Buffer.from(issuerSerial.serialElement));
+  return Buffer.from(directoryName.contents).equals(Buffer.from(issuerSerial.issuer)) && Buffer.from(serial.raw).equals(Buffer.from(issuerSerial.serialElement));
 }

@@ -4,7 +4,7 @@
 // under the issuer's key. Anchors are tried before intermediates so the shortest path comes first.
 // Hard bounds: depth, number of candidate paths (complete or dead-ended) and wall time.
 import type { ParsedCert } from './cert.js';
-import { bytesEqual } from './der.js';
+import { bytesEqual } from '../der/reader.js';
 import { nameToString } from './names.js';
 import { keyInfo, verifySignatureRaw } from './signature.js';
 

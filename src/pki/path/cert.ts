@@ -6,17 +6,17 @@ import {
   TAG,
   type Tlv,
   bitStringBytes,
-  children,
+  childrenOf,
   decodeBoolean,
   decodeOid,
   decodeSmallInt,
   decodeTime,
-  expect,
+  expectTag,
   integerBytes,
-  parseDer,
-  seq,
+  readElement,
+  sequenceOf,
   toHex,
-} from './der.js';
+} from '../der/reader.js';
 import { type DecodedExtensions, type RawExtension, decodeExtensions } from './extensions.js';
 import { type Name, namesEqual, parseName } from './names.js';
 
@@ -55,7 +55,7 @@ export interface ParsedCert {
 }
 
 export function parseAlgorithmIdentifier(t: Tlv | undefined, what: string): AlgorithmIdentifier {
-  const [oid, params, extra] = seq(t, what);
+  const [oid, params, extra] = sequenceOf(t, what);
   if (!oid || extra) throw new DerError(`${what}: bad AlgorithmIdentifier`);
   const out: AlgorithmIdentifier = { oid: decodeOid(oid), raw: t!.raw };
   if (params) out.params = params;
@@ -63,42 +63,42 @@ export function parseAlgorithmIdentifier(t: Tlv | undefined, what: string): Algo
 }
 
 function parseExtensions(t: Tlv): RawExtension[] {
-  const [inner, extra] = children(t);
+  const [inner, extra] = childrenOf(t);
   if (!inner || extra) throw new DerError('extensions: bad [3] wrapper');
-  const list = seq(inner, 'extensions');
+  const list = sequenceOf(inner, 'extensions');
   // §4.1.2.9: Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
   if (list.length === 0) throw new DerError('extensions must not be empty');
   return list.map((e) => {
-    const items = seq(e, 'Extension');
-    const oid = decodeOid(expect(items[0], TAG.OID, 'extnID'));
+    const items = sequenceOf(e, 'Extension');
+    const oid = decodeOid(expectTag(items[0], TAG.OID, 'extnID'));
     let i = 1;
     let critical = false;
     if (items[i]?.tag === TAG.BOOLEAN) critical = decodeBoolean(items[i++]!);
-    const value = expect(items[i++], TAG.OCTET_STRING, 'extnValue').contents;
+    const value = expectTag(items[i++], TAG.OCTET_STRING, 'extnValue').contents;
     if (i !== items.length) throw new DerError('Extension: trailing fields');
     return { oid, critical, value };
   });
 }
 
 export function parseCertificateDer(der: Uint8Array, source?: x509.X509Certificate): ParsedCert {
-  const [tbsT, algT, sigT, extra] = seq(parseDer(der), 'Certificate');
+  const [tbsT, algT, sigT, extra] = sequenceOf(readElement(der), 'Certificate');
   if (extra) throw new DerError('Certificate: trailing fields');
-  const tbs = seq(tbsT, 'TBSCertificate');
+  const tbs = sequenceOf(tbsT, 'TBSCertificate');
   let i = 0;
   let version = 1;
   if (tbs[i]?.tag === 0xa0) {
-    const [v] = children(tbs[i++]!);
-    version = decodeSmallInt(expect(v, TAG.INTEGER, 'version')) + 1;
+    const [v] = childrenOf(tbs[i++]!);
+    version = decodeSmallInt(expectTag(v, TAG.INTEGER, 'version')) + 1;
     if (version < 1 || version > 3) throw new DerError(`unknown certificate version ${version}`);
   }
-  const serial = integerBytes(expect(tbs[i++], TAG.INTEGER, 'serialNumber'));
+  const serial = integerBytes(expectTag(tbs[i++], TAG.INTEGER, 'serialNumber'));
   const tbsSignatureAlgorithm = parseAlgorithmIdentifier(tbs[i++], 'signature');
-  const issuer = parseName(expect(tbs[i++], TAG.SEQUENCE, 'issuer'));
-  const [nb, na, vextra] = seq(tbs[i++], 'validity');
+  const issuer = parseName(expectTag(tbs[i++], TAG.SEQUENCE, 'issuer'));
+  const [nb, na, vextra] = sequenceOf(tbs[i++], 'validity');
   if (!nb || !na || vextra) throw new DerError('bad validity');
-  const subject = parseName(expect(tbs[i++], TAG.SEQUENCE, 'subject'));
-  const spkiT = expect(tbs[i++], TAG.SEQUENCE, 'subjectPublicKeyInfo');
-  const [spkiAlgT, keyT, kextra] = children(spkiT);
+  const subject = parseName(expectTag(tbs[i++], TAG.SEQUENCE, 'subject'));
+  const spkiT = expectTag(tbs[i++], TAG.SEQUENCE, 'subjectPublicKeyInfo');
+  const [spkiAlgT, keyT, kextra] = childrenOf(spkiT);
   if (!keyT || kextra) throw new DerError('bad subjectPublicKeyInfo');
   bitStringBytes(keyT);
   const spkiAlgorithm = parseAlgorithmIdentifier(spkiAlgT, 'subjectPublicKeyInfo.algorithm');
@@ -111,7 +111,7 @@ export function parseCertificateDer(der: Uint8Array, source?: x509.X509Certifica
   }
   if (i !== tbs.length) throw new DerError('TBSCertificate: unexpected fields');
   const signatureAlgorithm = parseAlgorithmIdentifier(algT, 'signatureAlgorithm');
-  const sig = bitStringBytes(expect(sigT, TAG.BIT_STRING, 'signatureValue'));
+  const sig = bitStringBytes(expectTag(sigT, TAG.BIT_STRING, 'signatureValue'));
   if (sig.unused !== 0) throw new DerError('signature is not a whole number of octets');
   const { decoded, errors } = decodeExtensions(extensions);
   const spki = spkiT.raw;

@@ -9,17 +9,17 @@ import {
   TAG,
   bitStringBytes,
   bytesEqual,
-  children,
+  childrenOf,
   decodeBoolean,
   decodeOid,
   decodeSmallInt,
   decodeTime,
-  expect,
+  expectTag,
   integerBytes,
-  parseDer,
-  seq,
+  readElement,
+  sequenceOf,
   toHex,
-} from './der.js';
+} from '../der/reader.js';
 import { type Name, namesEqual, nameToString, parseName } from './names.js';
 import { role } from './profile.js';
 import { keyInfo, signaturePolicyProblem, verifySignatureRaw } from './signature.js';
@@ -62,26 +62,26 @@ export interface ParsedCrl {
   problems: string[];
 }
 
-function parseExts(t: ReturnType<typeof parseDer>): Array<{ oid: string; critical: boolean; value: Uint8Array }> {
-  return seq(t, 'Extensions').map((e) => {
-    const items = seq(e, 'Extension');
-    const oid = decodeOid(expect(items[0], TAG.OID, 'extnID'));
+function parseExts(t: ReturnType<typeof readElement>): Array<{ oid: string; critical: boolean; value: Uint8Array }> {
+  return sequenceOf(t, 'Extensions').map((e) => {
+    const items = sequenceOf(e, 'Extension');
+    const oid = decodeOid(expectTag(items[0], TAG.OID, 'extnID'));
     let i = 1;
     let critical = false;
     if (items[i]?.tag === TAG.BOOLEAN) critical = decodeBoolean(items[i++]!);
-    return { oid, critical, value: expect(items[i], TAG.OCTET_STRING, 'extnValue').contents };
+    return { oid, critical, value: expectTag(items[i], TAG.OCTET_STRING, 'extnValue').contents };
   });
 }
 
 export function parseCrlDer(der: Uint8Array): ParsedCrl {
-  const [tbsT, algT, sigT, extra] = seq(parseDer(der), 'CertificateList');
+  const [tbsT, algT, sigT, extra] = sequenceOf(readElement(der), 'CertificateList');
   if (extra) throw new DerError('CertificateList: trailing fields');
-  const f = seq(tbsT, 'TBSCertList');
+  const f = sequenceOf(tbsT, 'TBSCertList');
   let i = 0;
   let version = 1;
   if (f[i]?.tag === TAG.INTEGER) version = decodeSmallInt(f[i++]!) + 1;
   const tbsSignatureAlgorithm = parseAlgorithmIdentifier(f[i++], 'signature');
-  const issuer = parseName(expect(f[i++], TAG.SEQUENCE, 'issuer'));
+  const issuer = parseName(expectTag(f[i++], TAG.SEQUENCE, 'issuer'));
   const thisUpdate = decodeTime(f[i++]!);
   let nextUpdate: Date | undefined;
   if (f[i]?.tag === TAG.UTCTime || f[i]?.tag === TAG.GeneralizedTime) nextUpdate = decodeTime(f[i++]!);
@@ -89,13 +89,13 @@ export function parseCrlDer(der: Uint8Array): ParsedCrl {
   const entries = new Map<string, RevokedEntry>();
   let unsupportedScope: string | undefined;
   if (f[i]?.tag === TAG.SEQUENCE) {
-    for (const e of children(f[i++]!)) {
-      const [s, d, exts] = seq(e, 'revokedCertificate');
-      const entry: RevokedEntry = { serialHex: toHex(integerBytes(expect(s, TAG.INTEGER, 'userCertificate'))), date: decodeTime(d!) };
+    for (const e of childrenOf(f[i++]!)) {
+      const [s, d, exts] = sequenceOf(e, 'revokedCertificate');
+      const entry: RevokedEntry = { serialHex: toHex(integerBytes(expectTag(s, TAG.INTEGER, 'userCertificate'))), date: decodeTime(d!) };
       if (exts) {
         for (const x of parseExts(exts)) {
           if (x.oid === ENTRY_EXT.reasonCode) {
-            const r = parseDer(x.value);
+            const r = readElement(x.value);
             if (r.tag !== 0x0a || r.contents.length !== 1) throw new DerError('bad reasonCode');
             entry.reason = r.contents[0]!;
           } else if (x.oid === ENTRY_EXT.certificateIssuer) unsupportedScope = 'indirect CRL (certificateIssuer entry extension)';
@@ -109,7 +109,7 @@ export function parseCrlDer(der: Uint8Array): ParsedCrl {
     tbs: tbsT!.raw,
     tbsSignatureAlgorithm,
     signatureAlgorithm: parseAlgorithmIdentifier(algT, 'signatureAlgorithm'),
-    signature: bitStringBytes(expect(sigT, TAG.BIT_STRING, 'signatureValue')).bytes,
+    signature: bitStringBytes(expectTag(sigT, TAG.BIT_STRING, 'signatureValue')).bytes,
     issuer,
     thisUpdate,
     entries,
@@ -121,7 +121,7 @@ export function parseCrlDer(der: Uint8Array): ParsedCrl {
   if (nextUpdate) crl.nextUpdate = nextUpdate;
   let hasNumber = false;
   if (f[i]?.tag === 0xa0) {
-    const [inner] = children(f[i++]!);
+    const [inner] = childrenOf(f[i++]!);
     for (const x of parseExts(inner!)) {
       switch (x.oid) {
         case CRL_EXT.crlNumber:
@@ -133,10 +133,10 @@ export function parseCrlDer(der: Uint8Array): ParsedCrl {
           crl.isDelta = true;
           break;
         case CRL_EXT.authorityKeyIdentifier:
-          for (const t of children(parseDer(x.value))) if (t.tag === 0x80) crl.akiKeyId = t.contents;
+          for (const t of childrenOf(readElement(x.value))) if (t.tag === 0x80) crl.akiKeyId = t.contents;
           break;
         case CRL_EXT.issuingDistributionPoint:
-          for (const t of children(parseDer(x.value))) {
+          for (const t of childrenOf(readElement(x.value))) {
             const flag = () => decodeBoolean({ ...t, tag: TAG.BOOLEAN });
             if (t.tag === 0x81) crl.onlyUser = flag();
             else if (t.tag === 0x82) crl.onlyCA = flag();

@@ -6,13 +6,13 @@ import {
   TAG,
   type Tlv,
   bitStringBytes,
-  children,
+  childrenOf,
   decodeBoolean,
   decodeOid,
   decodeSmallInt,
   integerBytes,
-  parseDer,
-} from './der.js';
+  readElement,
+} from '../der/reader.js';
 import { type GeneralName, parseGeneralName, parseGeneralNames } from './names.js';
 
 export const OID = {
@@ -128,7 +128,7 @@ export interface DecodedExtensions {
 }
 
 function decodeBasicConstraints(v: Uint8Array): BasicConstraints {
-  const items = children(parseDer(v));
+  const items = childrenOf(readElement(v));
   const out: BasicConstraints = { cA: false };
   let i = 0;
   if (items[i]?.tag === TAG.BOOLEAN) out.cA = decodeBoolean(items[i++]!);
@@ -138,7 +138,7 @@ function decodeBasicConstraints(v: Uint8Array): BasicConstraints {
 }
 
 function decodeKeyUsage(v: Uint8Array): Set<KeyUsageBit> {
-  const { bytes } = bitStringBytes(parseDer(v));
+  const { bytes } = bitStringBytes(readElement(v));
   const out = new Set<KeyUsageBit>();
   for (const [name, bit] of Object.entries(KU) as Array<[KeyUsageBit, number]>) {
     const byte = bytes[bit >> 3];
@@ -151,16 +151,16 @@ function decodeKeyUsage(v: Uint8Array): Set<KeyUsageBit> {
 }
 
 function decodeOidSequence(v: Uint8Array, what: string): string[] {
-  const items = children(parseDer(v));
+  const items = childrenOf(readElement(v));
   if (items.length === 0) throw new DerError(`${what} must contain at least one OID`);
-  return items.map(decodeOid);
+  return items.map((t) => decodeOid(t, what));
 }
 
 function decodeAki(v: Uint8Array): AuthorityKeyIdentifier {
   const out: AuthorityKeyIdentifier = {};
-  for (const t of children(parseDer(v))) {
+  for (const t of childrenOf(readElement(v))) {
     if (t.tag === 0x80) out.keyIdentifier = t.contents;
-    else if (t.tag === 0xa1) out.authorityCertIssuer = children(t).map(parseGeneralName);
+    else if (t.tag === 0xa1) out.authorityCertIssuer = childrenOf(t).map(parseGeneralName);
     else if (t.tag === 0x82) out.authorityCertSerialNumber = integerBytes({ ...t, tag: TAG.INTEGER });
     else throw new DerError('authorityKeyIdentifier: unexpected field');
   }
@@ -169,8 +169,8 @@ function decodeAki(v: Uint8Array): AuthorityKeyIdentifier {
 
 function decodeSubtrees(t: Tlv): GeneralName[] {
   const out: GeneralName[] = [];
-  for (const st of children(t)) {
-    const [base, ...rest] = children(st);
+  for (const st of childrenOf(t)) {
+    const [base, ...rest] = childrenOf(st);
     if (!base) throw new DerError('GeneralSubtree without base');
     // RFC 5280 §4.2.1.10: "the minimum MUST be zero, and maximum MUST be absent".
     for (const r of rest) {
@@ -185,7 +185,7 @@ function decodeSubtrees(t: Tlv): GeneralName[] {
 
 function decodeNameConstraints(v: Uint8Array): GeneralSubtrees {
   const out: GeneralSubtrees = {};
-  for (const t of children(parseDer(v))) {
+  for (const t of childrenOf(readElement(v))) {
     if (t.tag === 0xa0 && !out.permitted) out.permitted = decodeSubtrees(t);
     else if (t.tag === 0xa1 && !out.excluded) out.excluded = decodeSubtrees(t);
     else throw new DerError('nameConstraints: unexpected field');
@@ -196,10 +196,10 @@ function decodeNameConstraints(v: Uint8Array): GeneralSubtrees {
 }
 
 function decodePolicies(v: Uint8Array): string[] {
-  const items = children(parseDer(v));
+  const items = childrenOf(readElement(v));
   if (items.length === 0) throw new DerError('certificatePolicies must not be empty');
   const oids = items.map((pi) => {
-    const [id] = children(pi);
+    const [id] = childrenOf(pi);
     if (!id) throw new DerError('PolicyInformation without identifier');
     return decodeOid(id);
   });
@@ -209,10 +209,10 @@ function decodePolicies(v: Uint8Array): string[] {
 }
 
 function decodePolicyMappings(v: Uint8Array): Array<[string, string]> {
-  const items = children(parseDer(v));
+  const items = childrenOf(readElement(v));
   if (items.length === 0) throw new DerError('policyMappings must not be empty');
   return items.map((m) => {
-    const [a, b, extra] = children(m);
+    const [a, b, extra] = childrenOf(m);
     if (!a || !b || extra) throw new DerError('bad PolicyMapping');
     return [decodeOid(a), decodeOid(b)];
   });
@@ -220,7 +220,7 @@ function decodePolicyMappings(v: Uint8Array): Array<[string, string]> {
 
 function decodePolicyConstraints(v: Uint8Array): PolicyConstraints {
   const out: PolicyConstraints = {};
-  for (const t of children(parseDer(v))) {
+  for (const t of childrenOf(readElement(v))) {
     const n = decodeSmallInt({ ...t, tag: TAG.INTEGER });
     if (t.tag === 0x80) out.requireExplicitPolicy = n;
     else if (t.tag === 0x81) out.inhibitPolicyMapping = n;
@@ -234,10 +234,10 @@ function decodePolicyConstraints(v: Uint8Array): PolicyConstraints {
 
 function checkAccessDescriptions(v: Uint8Array, what: string): void {
   // AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription (§4.2.2.1)
-  const items = children(parseDer(v));
+  const items = childrenOf(readElement(v));
   if (items.length === 0) throw new DerError(`${what} must contain at least one AccessDescription`);
   for (const ad of items) {
-    const [method, location, extra] = children(ad);
+    const [method, location, extra] = childrenOf(ad);
     if (!method || !location || extra) throw new DerError(`${what}: bad AccessDescription`);
     decodeOid(method);
     parseGeneralName(location);
@@ -268,7 +268,7 @@ export function decodeExtensions(exts: RawExtension[]): { decoded: DecodedExtens
           decoded.extKeyUsage = decodeOidSequence(e.value, 'extKeyUsage');
           break;
         case OID.subjectKeyIdentifier: {
-          const t = parseDer(e.value);
+          const t = readElement(e.value);
           if (t.tag !== TAG.OCTET_STRING) throw new DerError('subjectKeyIdentifier: expected OCTET STRING');
           decoded.subjectKeyIdentifier = t.contents;
           break;
@@ -295,7 +295,7 @@ export function decodeExtensions(exts: RawExtension[]): { decoded: DecodedExtens
           decoded.policyConstraints = decodePolicyConstraints(e.value);
           break;
         case OID.inhibitAnyPolicy:
-          decoded.inhibitAnyPolicy = decodeSmallInt(parseDer(e.value));
+          decoded.inhibitAnyPolicy = decodeSmallInt(readElement(e.value));
           break;
         case OID.authorityInfoAccess:
           checkAccessDescriptions(e.value, 'authorityInfoAccess');

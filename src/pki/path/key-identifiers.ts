@@ -2,7 +2,7 @@
 // certification path construction"; a path whose identifiers are missing or contradict the chain
 // is rejected, as x509-limbo expects.
 import type { ParsedCert } from './cert.js';
-import { bytesEqual } from './der.js';
+import { bytesEqual } from '../der/reader.js';
 import { namesEqual } from './names.js';
 import { role } from './profile.js';
 import type { PathFailure } from './types.js';

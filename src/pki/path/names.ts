@@ -1,7 +1,7 @@
 // Distinguished names and GeneralNames (RFC 5280 §4.1.2.4, §4.2.1.6) with the comparison rules of
 // RFC 5280 §7.1: attribute values of string types compare case-insensitively after whitespace
 // normalisation (a simplification of LDAP StringPrep), other values compare as encoded.
-import { DerError, TAG, type Tlv, children, decodeOid, parseDer, toHex } from './der.js';
+import { DerError, TAG, type Tlv, childrenOf, decodeOid, readElement, toHex } from '../der/reader.js';
 
 export interface Attribute {
   type: string;
@@ -59,13 +59,13 @@ function attrKey(a: Attribute): string {
 export function parseName(t: Tlv): Name {
   if (t.tag !== TAG.SEQUENCE) throw new DerError('Name: expected SEQUENCE');
   const rdns: Attribute[][] = [];
-  for (const rdn of children(t)) {
+  for (const rdn of childrenOf(t)) {
     if (rdn.tag !== TAG.SET) throw new DerError('RDN: expected SET');
     const attrs: Attribute[] = [];
-    const items = children(rdn);
+    const items = childrenOf(rdn);
     if (items.length === 0) throw new DerError('empty RDN');
     for (const atv of items) {
-      const [type, value, extra] = children(atv);
+      const [type, value, extra] = childrenOf(atv);
       if (!type || !value || extra || atv.tag !== TAG.SEQUENCE) throw new DerError('bad AttributeTypeAndValue');
       const a: Attribute = { type: decodeOid(type), tag: value.tag, value: value.contents };
       const text = decodeString(value.tag, value.contents);
@@ -161,7 +161,7 @@ export function parseGeneralName(t: Tlv): GeneralName {
       if (t.constructed) throw new DerError(`${kind} must be primitive`);
       break;
     case 'directoryName': {
-      const inner = children(t);
+      const inner = childrenOf(t);
       if (inner.length !== 1) throw new DerError('directoryName must hold one Name');
       gn.name = parseName(inner[0]!);
       break;
@@ -174,9 +174,9 @@ export function parseGeneralName(t: Tlv): GeneralName {
 
 /** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName */
 export function parseGeneralNames(der: Uint8Array): GeneralName[] {
-  const t = parseDer(der);
+  const t = readElement(der);
   if (t.tag !== TAG.SEQUENCE) throw new DerError('GeneralNames: expected SEQUENCE');
-  const items = children(t);
+  const items = childrenOf(t);
   if (items.length === 0) throw new DerError('GeneralNames must not be empty');
   return items.map(parseGeneralName);
 }

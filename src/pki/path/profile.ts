@@ -2,7 +2,7 @@
 // and fields that conforming CAs MUST (not) produce. They are checked only on certificates that
 // are in the candidate path, never on unrelated input.
 import type { ParsedCert } from './cert.js';
-import { bytesEqual } from './der.js';
+import { bytesEqual } from '../der/reader.js';
 import { OID, criticalityProblems } from './extensions.js';
 import { constraintSyntaxProblems, nameSyntaxProblems } from './name-constraints.js';
 import { isEmptyName } from './names.js';

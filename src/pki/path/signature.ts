@@ -4,7 +4,7 @@
 // SHA-1 chain is reported as CRYPTO_CONSTRAINTS_FAILURE rather than "no chain found".
 import { type KeyObject, constants, createPublicKey, verify } from 'node:crypto';
 import type { AlgorithmIdentifier, ParsedCert } from './cert.js';
-import { TAG, children, decodeOid, decodeSmallInt, seq } from './der.js';
+import { TAG, childrenOf, decodeOid, decodeSmallInt, sequenceOf } from '../der/reader.js';
 
 const HASHES: Record<string, string> = {
   '1.3.14.3.2.26': 'sha1',
@@ -57,15 +57,15 @@ export function signatureScheme(alg: AlgorithmIdentifier): SignatureScheme | { e
       let hash = 'sha1';
       let mgfHash = 'sha1';
       let salt = 20;
-      for (const f of seq(alg.params, 'RSASSA-PSS-params')) {
-        const [inner] = children(f);
+      for (const f of sequenceOf(alg.params, 'RSASSA-PSS-params')) {
+        const [inner] = childrenOf(f);
         if (f.tag === 0xa0) {
-          const [h] = seq(inner, 'hashAlgorithm');
+          const [h] = sequenceOf(inner, 'hashAlgorithm');
           hash = HASHES[decodeOid(h!)] ?? 'unknown';
         } else if (f.tag === 0xa1) {
-          const [m, p] = seq(inner, 'maskGenAlgorithm');
+          const [m, p] = sequenceOf(inner, 'maskGenAlgorithm');
           if (decodeOid(m!) !== MGF1) return { error: 'RSASSA-PSS: only MGF1 is supported' };
-          const [h] = seq(p, 'MGF1 hash');
+          const [h] = sequenceOf(p, 'MGF1 hash');
           mgfHash = HASHES[decodeOid(h!)] ?? 'unknown';
         } else if (f.tag === 0xa2) salt = decodeSmallInt(inner!);
         else if (f.tag === 0xa3) {
