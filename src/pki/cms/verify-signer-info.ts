@@ -1,6 +1,7 @@
 // Verifies the signature value of a SignerInfo over its signed attributes (RFC 5652 §5.6), under an
 // allow-list of algorithms: ECDSA on P-256/P-384 and RSA PKCS#1 v1.5 ≥ 2048 bits, with SHA-2.
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { verify, type KeyObject } from 'node:crypto';
+import { publicKeyFromSpki } from '../../crypto/spki-keys.js';
 import { DIGEST_BY_OID, OID, type DigestName } from './oids.js';
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'algorithm' | 'key' | 'signature'; detail: string };
@@ -35,7 +36,7 @@ export function verifySignerInfoSignature(input: SignatureInput): SignatureCheck
   if (!digest) return { ok: false, reason: 'algorithm', detail: `digest algorithm ${input.digestAlgorithm} is not accepted` };
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: Buffer.from(input.spki), format: 'der', type: 'spki' });
+    key = publicKeyFromSpki(input.spki);
   } catch {
     return { ok: false, reason: 'key', detail: 'the signing certificate holds an unreadable public key' };
   }

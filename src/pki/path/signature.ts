@@ -2,7 +2,8 @@
 // Verification and policy are separate on purpose: path building follows only edges whose
 // signature verifies mathematically; the allow-list is then applied to the chosen path so that a
 // SHA-1 chain is reported as CRYPTO_CONSTRAINTS_FAILURE rather than "no chain found".
-import { type KeyObject, constants, createPublicKey, verify } from 'node:crypto';
+import { type KeyObject, constants, verify } from 'node:crypto';
+import { publicKeyFromSpki } from '../../crypto/spki-keys.js';
 import type { AlgorithmIdentifier, ParsedCert } from './cert.js';
 import { TAG, childrenOf, decodeOid, decodeSmallInt, sequenceOf } from '../der/reader.js';
 
@@ -123,7 +124,7 @@ function computeKeyInfo(c: ParsedCert): KeyInfo {
   let key: KeyObject | undefined;
   let loadError: string | undefined;
   try {
-    key = createPublicKey({ key: Buffer.from(c.spki), format: 'der', type: 'spki' });
+    key = publicKeyFromSpki(c.spki);
   } catch (err) {
     loadError = (err as Error).message;
   }
