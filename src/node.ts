@@ -23,7 +23,7 @@ import { SealKeyVault } from './credentials/seal/seal-key-vault.js';
 import { SealService } from './credentials/seal/seal-service.js';
 import { sealDetachedVerifier } from './credentials/seal/verification/detached-verifier.js';
 import { PathCache } from './credentials/seal/verification/path-cache.js';
-import { RemoteCrlCache, RevocationSources } from './credentials/seal/verification/remote-crls.js';
+import { isFederatedSealCa, RemoteCrlCache, RevocationSources } from './credentials/seal/verification/remote-crls.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { loadOrCreateRegionPki, type RegionPki } from './pki/region-pki.js';
@@ -117,8 +117,6 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
     const crlTimer = setInterval(() => seals.crl().catch((err) => logger.warn({ err }, 'seal CRL refresh failed')), 60_000);
     crlTimer.unref();
     timers.push(crlTimer);
-    // This region's seal CA answers from memory; partners' seal CAs from CRLs fetched on first use.
-    const sealVerification = { revocation: new RevocationSources(seals.crlPublisher, new RemoteCrlCache()), pathCache: new PathCache() };
 
     const federation = await Federation.start({
       knex,
@@ -135,6 +133,9 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
     stoppables.push(() => federation.stop());
     // One immutable snapshot per verification, swapped by the federation when trust changes.
     const trust = () => federation.trust.index;
+    // This region's seal CA answers from memory; federated partners' seal CAs from CRLs fetched on first use.
+    const remoteCrls = new RemoteCrlCache(isFederatedSealCa(trust));
+    const sealVerification = { revocation: new RevocationSources(seals.crlPublisher, remoteCrls), pathCache: new PathCache() };
     const policy: VerificationPolicy = { ...DEFAULT_POLICY, clockSkewSeconds: config.clockSkewSeconds };
     const verifier = new CredentialVerifier({
       trust,

@@ -52,9 +52,19 @@ const crl = (pki: RegionPki, revoked: boolean) =>
   });
 
 describe("partners' seal CRLs", () => {
+  it('never fetches for a path that ends at an anchor the federation does not vouch for (SSRF)', async () => {
+    let requests = 0;
+    server.on('request', () => requests++);
+    served = await crl(sichuan, true);
+    const cache = new RemoteCrlCache(() => false);
+    await cache.prepare([leaf, sealCa], NOW);
+    expect(requests).toBe(0);
+    expect(checkLeafRevocation([leaf, sealCa], NOW, NOW, cache)).toMatchObject({ subIndication: 'TRY_LATER' });
+  });
+
   it('does not believe a CRL signed by another CA with the same name, so the stamp stays TRY_LATER', async () => {
     served = await crl(impostor, false);
-    const cache = new RemoteCrlCache();
+    const cache = new RemoteCrlCache(() => true);
     await cache.prepare([leaf, sealCa], NOW);
     expect(cache.revocationListFor(fingerprint(sealCa.rawData))).toBeUndefined();
     expect(checkLeafRevocation([leaf, sealCa], NOW, NOW, cache)).toMatchObject({ subIndication: 'TRY_LATER' });
@@ -62,7 +72,7 @@ describe("partners' seal CRLs", () => {
 
   it("fetches the CA's own CRL from the distribution point and reports a revoked seal", async () => {
     served = await crl(sichuan, true);
-    const cache = new RemoteCrlCache();
+    const cache = new RemoteCrlCache(() => true);
     await cache.prepare([leaf, sealCa], NOW);
     expect(cache.revocationListFor(fingerprint(sealCa.rawData))?.size).toBe(1);
     expect(checkLeafRevocation([leaf, sealCa], NOW, NOW, cache)).toMatchObject({ subIndication: 'REVOKED' });

@@ -1,12 +1,14 @@
 import { RevocationList } from '../../../pki/crl.js';
 import { x509 } from '../../../pki/x509.js';
 import { boundedFetch, type FetchLimits } from '../../../trust/federation/bounded-fetch.js';
+import type { TrustMaterial } from '../../../trust/trust-material.js';
 import type { RevocationSource } from '../seal-crl-publisher.js';
 import { fingerprint } from './anchors.js';
 
 const CRL_LIMITS: FetchLimits = { timeoutMs: 5_000, maxBytes: 8 * 1024 * 1024, maxRedirects: 3 };
 /** After a failed fetch, do not hammer the partner: the stamp stays TRY_LATER until this passes. */
 const RETRY_AFTER_MS = 60_000;
+const MAX_CAS = 1024;
 
 /**
  * CRLs of other regions' seal CAs, fetched from the seal certificate's CRL distribution point when a
@@ -17,6 +19,16 @@ export class RemoteCrlCache implements RevocationSource {
   readonly #lists = new Map<string, RevocationList>();
   readonly #failedAt = new Map<string, number>();
   readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #mayFetch: (anchor: x509.X509Certificate) => boolean;
+
+  /**
+   * @param mayFetch whether a path ending at `anchor` may cause a fetch. Only anchors the federation
+   * vouches for: a caller-supplied anchor must never make this node fetch a URL of the caller's
+   * choosing (server-side request forgery through the CRL distribution point).
+   */
+  constructor(mayFetch: (anchor: x509.X509Certificate) => boolean) {
+    this.#mayFetch = mayFetch;
+  }
 
   revocationListFor(issuerFingerprint: string): RevocationList | undefined {
     return this.#lists.get(issuerFingerprint);
@@ -29,6 +41,8 @@ export class RemoteCrlCache implements RevocationSource {
     const held = this.#lists.get(key);
     if (held?.nextUpdate && held.nextUpdate > now) return;
     if (now.getTime() - (this.#failedAt.get(key) ?? -Infinity) < RETRY_AFTER_MS) return;
+    const anchor = path[path.length - 1]!;
+    if (!this.#mayFetch(anchor)) return;
     const urls = crlUrls(leaf);
     if (urls.length === 0) return;
     let pending = this.#inFlight.get(key);
@@ -46,11 +60,13 @@ export class RemoteCrlCache implements RevocationSource {
       const list = await RevocationList.load(outcome.bytes, new Uint8Array(issuer.rawData));
       // A CRL from the wrong CA, or one already past its nextUpdate, is no revocation information.
       if (list?.nextUpdate && list.nextUpdate > now) {
+        if (!this.#lists.has(key) && this.#lists.size >= MAX_CAS) this.#lists.delete(this.#lists.keys().next().value!);
         this.#lists.set(key, list);
         this.#failedAt.delete(key);
         return;
       }
     }
+    if (this.#failedAt.size >= MAX_CAS) this.#failedAt.delete(this.#failedAt.keys().next().value!);
     this.#failedAt.set(key, now.getTime());
   }
 }
@@ -88,4 +104,14 @@ export class RevocationSources implements RevocationSource {
     if (issuer && this.revocationListFor(fingerprint(issuer.rawData))?.nextUpdate! > now) return;
     for (const source of this.#sources) await source.prepare?.(path, now);
   }
+}
+
+/** Whether `anchor` is the certificate of a seal CA in the current federated trust material. */
+export function isFederatedSealCa(trust: () => TrustMaterial): (anchor: x509.X509Certificate) => boolean {
+  return (anchor) => {
+    const wanted = fingerprint(anchor.rawData);
+    return trust()
+      .issuersWithRole('seal')
+      .some((issuer) => issuer.certificate !== undefined && fingerprint(issuer.certificate) === wanted);
+  };
 }
