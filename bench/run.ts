@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { issueHealthCodes, rawEs256VerifyPerSecond, startNodeProcess, verifyBatchLoad, verifyLoad } from './verify.js';
+import { bareHttpBaseline, issueHealthCodes, rawEs256VerifyPerSecond, startNodeProcess, verifyBatchLoad, verifyLoad } from './verify.js';
 
 /**
  * `npm run bench`: every figure is measured in this one run, so ratios compare like with like on
@@ -39,6 +39,9 @@ async function benchVerify(): Promise<void> {
     line('  p50 / p99 latency', `${result.p50Ms.toFixed(2)} / ${result.p99Ms.toFixed(2)}`, 'ms');
     line('  errors (non-200 or not TOTAL_PASSED)', result.errors);
     line('RATIO one process ÷ raw single core (goal ≥ 0.75)', result.perSecond / raw);
+    const bare = await bareHttpBaseline(credentials, SECONDS, CONCURRENCY);
+    line('floor: bare node:http JSON echo, one process, no crypto', bare.perSecond, 'req/s');
+    line('  best possible ratio with per-request HTTP (1 / (raw/bare + 1))', 1 / (raw / bare.perSecond + 1));
     const batch = await verifyBatchLoad(single, credentials, 50, SECONDS, 8);
     line('HTTP verify/batch (50 per call), one process', batch.credentialsPerSecond, 'credentials/s');
     line('  p99 latency per batch call', batch.p99Ms.toFixed(2), 'ms');

@@ -104,3 +104,29 @@ export async function verifyBatchLoad(node: NodeUnderTest, credentials: string[]
   const result = await postLoad(`${node.url}/v1/verify/batch`, bodies, { concurrency, seconds, check });
   return { ...result, credentialsPerSecond: result.perSecond * size };
 }
+
+/**
+ * The floor under any Node HTTP service on this machine: a bare node:http server in its own process
+ * that reads the body, parses the JSON and answers a small JSON object — no framework, no crypto.
+ */
+export async function bareHttpBaseline(credentials: string[], seconds: number, concurrency: number): Promise<LoadResult> {
+  const port = await freePort();
+  const script = `require('http').createServer((q,s)=>{const c=[];q.on('data',d=>c.push(d));q.on('end',()=>{JSON.parse(Buffer.concat(c).toString());s.setHeader('content-type','application/json');s.end('{"indication":"TOTAL_PASSED"}')})}).listen(${port},'127.0.0.1')`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 100; i++) {
+      try {
+        await fetch(url, { method: 'POST', body: '{}' });
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    const bodies = credentials.map((credential) => JSON.stringify({ credential }));
+    await postLoad(url, bodies, { concurrency, seconds: 1 });
+    return await postLoad(url, bodies, { concurrency, seconds });
+  } finally {
+    child.kill();
+  }
+}

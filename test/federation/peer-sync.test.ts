@@ -215,6 +215,22 @@ describe('syncing a peer trust list', () => {
     expect(outcomes.slice(-2)).toEqual(['CN-SC accepted', 'CN-SC unchanged']);
   });
 
+  it('calls a partner that answers 304 with a list past its next update stale, not in sync', async () => {
+    const entry = await acceptFirst();
+    const jws = await signTrustList(payload('CN-SC', 6, [entry]), sichuan.trustListSigner);
+    server.handler = (req, res) => {
+      if (req.headers['if-none-match'] === '"v6"') res.writeHead(304).end();
+      else res.writeHead(200, { etag: '"v6"' }).end(jws);
+    };
+    expect(await sync.syncPeer('CN-SC')).toMatchObject({ ok: true, sequence: 6 });
+    const threeDaysLater = new Date(Date.now() + 3 * 86_400_000);
+    const later = new PeerSync({ knex: db.knex, trust, region: 'CN-GD', logger, graceSeconds: 3600, clock: () => threeDaysLater, fetchLimits: { timeoutMs: 1_000, maxBytes: 256 * 1024, maxRedirects: 2 } });
+    await later.loadAll();
+    server.handler = (_req, res) => res.writeHead(304).end();
+    const frozen = await later.syncPeer('CN-SC');
+    expect(frozen).toMatchObject({ ok: false, error: 'TRUST_LIST_STALE' });
+  });
+
   it('treats the same list fetched again as unchanged', async () => {
     await acceptFirst();
     expect(await sync.syncPeer('CN-SC')).toEqual({ region: 'CN-SC', ok: true, sequence: 5 });

@@ -184,6 +184,12 @@ export class PeerSync {
     const fetched = await boundedFetch(peer.url, { accept: TRUST_LIST_MEDIA_TYPE, etag: peer.lastSequence !== null ? this.#etags.get(region) : undefined, limits: this.#o.fetchLimits });
     if (!fetched.ok) return this.#fail(peer, fetched.code, fetched.message);
     if (fetched.status === 304) {
+      // "Not modified" is no excuse for a frozen list: past nextUpdate + grace the partner is stale,
+      // loudly (error, metric, lastError), exactly as if it had served the old list again.
+      const heldList = this.#o.trust.peer(region);
+      if (heldList && now > heldList.freshUntil) {
+        return this.#fail(peer, 'TRUST_LIST_STALE', `the partner answers "not modified" with a list past its next update + grace (${heldList.freshUntil.toISOString()})`);
+      }
       await recordUnchanged(knex, region, now);
       metrics.syncOutcome?.(region, 'unchanged');
       return { region, ok: true, sequence: peer.lastSequence };
