@@ -129,6 +129,7 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
       metrics: federationMetrics(metrics),
       graceSeconds: config.trustListGraceSeconds,
       schedule: { intervalMs: config.trustSyncIntervalSeconds * 1000 },
+      hubId: config.trustHubId,
     });
     stoppables.push(() => federation.stop());
     // One immutable snapshot per verification, swapped by the federation when trust changes.

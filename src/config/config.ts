@@ -17,6 +17,7 @@ const envSchema = z.object({
   STATUS_LIST_TTL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
   LICENCE_AUTHORITY_CODE: z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'LICENCE_AUTHORITY_CODE must be an 18-character unified social credit code').optional(),
+  TRUST_HUB_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'TRUST_HUB_ID must be 1-64 letters, digits, dots, hyphens or underscores').optional(),
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   TRUST_SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(3600),
   TRUST_LIST_GRACE_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(24 * 3600),
@@ -38,6 +39,8 @@ export interface Config {
   statusListTtlSeconds: number;
   clockSkewSeconds: number;
   trustSyncIntervalSeconds: number;
+  /** When set, this node also acts as a national hub and publishes a signed list of lists under this id. */
+  trustHubId: string | undefined;
   /** The issuing authority's unified social credit code (GB 32100), used in licence identifiers. */
   licenceAuthorityCode: string | undefined;
   /** HTTP worker processes (node:cluster). More than one needs DATABASE_URL: PGlite is single-process. */
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustSyncIntervalSeconds: e.TRUST_SYNC_INTERVAL_SECONDS,
     workers: e.WORKERS,
     licenceAuthorityCode: e.LICENCE_AUTHORITY_CODE,
+    trustHubId: e.TRUST_HUB_ID,
     trustListGraceSeconds: e.TRUST_LIST_GRACE_SECONDS,
   };
 }

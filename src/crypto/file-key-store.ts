@@ -3,7 +3,7 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import type { JwsAlgorithm } from './algorithms.js';
 import { jwkThumbprint, publicJwkOf } from './jwk.js';
-import type { Signer } from './signer.js';
+import type { KeyStore, Signer } from './signer.js';
 
 const PRIVATE_FILE_MODE = 0o600;
 
@@ -63,7 +63,7 @@ function algorithmOf(key: KeyObject): KeyAlgorithm {
  * Keys as files under KEYS_DIR: `<name>.key.pem` (PKCS#8, mode 0600) and `<name>.chain.pem` (the
  * certificate chain, leaf first). Written atomically (temp file + rename) so a crash never leaves half a key.
  */
-export class FileKeyStore {
+export class FileKeyStore implements KeyStore {
   readonly #dir: string;
   readonly #passphrase: string | undefined;
 

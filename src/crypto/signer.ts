@@ -20,3 +20,18 @@ export interface Signer {
   /** A non-extractable WebCrypto signing key, for certificate and CRL issuance with @peculiar/x509. */
   cryptoKey(): Promise<webcrypto.CryptoKey>;
 }
+
+/**
+ * Where a node's keys live. `FileKeyStore` keeps them as PKCS#8 files; an HSM/KMS implementation
+ * generates keys inside the device, returns Signers that never expose the private key, and keeps the
+ * certificate chains and the few secrets (HMAC keys, tokens) in its own protected storage.
+ */
+export interface KeyStore {
+  readonly directory: string;
+  init(): Promise<void>;
+  has(name: string): Promise<boolean>;
+  load(name: string): Promise<Signer>;
+  generate(name: string, algorithm?: 'P-256' | 'P-384'): Promise<Signer>;
+  saveChain(name: string, signer: Signer, chain: Buffer[]): Promise<void>;
+  secret(name: string, create: () => string): Promise<string>;
+}

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FileKeyStore } from '../crypto/file-key-store.js';
-import type { Signer } from '../crypto/signer.js';
+import type { KeyStore, Signer } from '../crypto/signer.js';
 import { issueCertificate, type CertificateProfile } from './certificates.js';
 import { x509 } from './x509.js';
 
@@ -48,7 +47,7 @@ const SPECS: KeySpec[] = [
  * Loads the region's keys from the key store, generating any that are missing (first start). A key is
  * never regenerated once it exists: rotation is an explicit operation (docs/keys.md).
  */
-export async function loadOrCreateRegionPki(store: FileKeyStore, region: string, now = new Date()): Promise<RegionPki> {
+export async function loadOrCreateRegionPki(store: KeyStore, region: string, now = new Date()): Promise<RegionPki> {
   await store.init();
   const signers = new Map<string, Signer>();
   for (const spec of SPECS) {

@@ -5,7 +5,7 @@
 // a database dump alone reveals no seal key, and the seal id is bound in as additional
 // authenticated data so a ciphertext copied onto another seal's row fails to open.
 import { createCipheriv, createDecipheriv, createPrivateKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
-import type { FileKeyStore } from '../../crypto/file-key-store.js';
+import type { KeyStore } from '../../crypto/signer.js';
 
 const FORMAT_VERSION = 1;
 const IV_BYTES = 12; // NIST SP 800-38D §8.2: 96-bit random IVs
@@ -20,7 +20,7 @@ export class SealKeyVault {
   }
 
   /** Opens the vault with the node's seal-key secret (created on first use, mode 0600). */
-  static async open(store: FileKeyStore): Promise<SealKeyVault> {
+  static async open(store: KeyStore): Promise<SealKeyVault> {
     await store.init();
     const secret = Buffer.from(await store.secret(SECRET_FILE, () => randomBytes(32).toString('base64')), 'base64');
     return SealKeyVault.fromSecret(secret);
