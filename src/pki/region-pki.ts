@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KeyStore, Signer } from '../crypto/signer.js';
 import { issueCertificate, type CertificateProfile } from './certificates.js';
+import { TRUST_LIST_SIGNING_EKU } from './tongban-oids.js';
 import { x509 } from './x509.js';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -40,7 +41,13 @@ const SPECS: KeySpec[] = [
   { name: 'seal-ca', issuer: 'anchor', profile: (r, now) => ({ subject: dn(r, 'Seal CA'), ...validity(now, 10), ca: { pathLength: 0 } }) },
   { name: 'health-code-issuer', issuer: 'issuing-ca', profile: (r, now) => ({ subject: dn(r, 'Health Code Issuer'), ...validity(now, 2) }) },
   { name: 'licence-issuer', issuer: 'issuing-ca', profile: (r, now) => ({ subject: dn(r, 'Licence Issuer'), ...validity(now, 2) }) },
-  { name: 'trust-list-signer', issuer: 'issuing-ca', profile: (r, now) => ({ subject: dn(r, 'Trust List Signer'), ...validity(now, 2) }) },
+  {
+    name: 'trust-list-signer',
+    issuer: 'issuing-ca',
+    // A dedicated EKU: partners accept a trust list only from a key certified for that purpose, so an
+    // issuer key under the same anchor cannot sign one.
+    profile: (r, now) => ({ subject: dn(r, 'Trust List Signer'), ...validity(now, 2), extendedKeyUsages: [TRUST_LIST_SIGNING_EKU] }),
+  },
 ];
 
 /**

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../../src/crypto/file-key-store.js';
 import { certificateToPem, issueCertificate } from '../../src/pki/certificates.js';
+import { TRUST_LIST_SIGNING_EKU } from '../../src/pki/tongban-oids.js';
 import type { RegionPki } from '../../src/pki/region-pki.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
 import { FederatedTrust } from '../../src/trust/federation/federated-trust.js';
@@ -189,7 +190,7 @@ describe('syncing a peer trust list', () => {
     const store = new FileKeyStore(sichuan.keysDir);
     const rotated = await store.generate('trust-list-signer-2');
     const cert = await issueCertificate(
-      { subject: 'CN=Trust List Signer 2 CN-SC, O=Tongban CN-SC, C=CN', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) },
+      { subject: 'CN=Trust List Signer 2 CN-SC, O=Tongban CN-SC, C=CN', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000), extendedKeyUsages: [TRUST_LIST_SIGNING_EKU] },
       rotated.publicKey,
       sichuan.issuingCa,
     );

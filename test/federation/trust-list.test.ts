@@ -71,7 +71,14 @@ describe('trust list signing and verification', () => {
     const header = JSON.parse(Buffer.from(h!, 'base64url').toString('utf8'));
     header.x5c = sichuan.healthCodeIssuer.certificateChain.map((d) => d.toString('base64'));
     const verdict = await verifyTrustList(`${encodeBase64Url(JSON.stringify(header))}.${p}.${s}`, pin(), options);
-    expect(verdict).toMatchObject({ ok: false, code: 'TRUST_LIST_BAD_SIGNATURE' });
+    expect(verdict).toMatchObject({ ok: false, code: 'TRUST_LIST_BAD_CHAIN' });
+  });
+
+  it('refuses a list signed by an issuer key of the region that is not certified for list signing', async () => {
+    const jws = await signTrustList(payload('CN-SC', 1, [issuerEntry('x')], now), sichuan.healthCodeIssuer);
+    const verdict = await verifyTrustList(jws, pin(), options);
+    expect(verdict).toMatchObject({ ok: false, code: 'TRUST_LIST_BAD_CHAIN' });
+    expect(verdict.ok === false && verdict.message).toContain('extended key usage');
   });
 
   it('refuses alg none and an unexpected typ before any crypto', async () => {

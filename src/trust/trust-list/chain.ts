@@ -1,3 +1,5 @@
+import { validatePath } from '../../pki/path/validate.js';
+import { TRUST_LIST_SIGNING_EKU } from '../../pki/tongban-oids.js';
 import { x509 } from '../../pki/x509.js';
 
 /** Longest x5c we accept: signer → issuing CA → (cross-certified new anchor) → anchor. */
@@ -46,35 +48,14 @@ export async function verifyChainToAnchor(derChain: readonly Buffer[], anchor: x
 
   const leaf = certs[0]!;
   if (isCa(leaf)) return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: 'the list signer certificate is a CA certificate' };
-  const leafUsage = leaf.getExtension(x509.KeyUsagesExtension);
-  if (leafUsage && (leafUsage.usages & x509.KeyUsageFlags.digitalSignature) === 0) {
-    return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: 'the list signer certificate lacks digitalSignature key usage' };
+  // Only a key certified for list signing may sign a list (not, say, a health-code issuer's key).
+  const eku = leaf.getExtension(x509.ExtendedKeyUsageExtension);
+  if (!eku?.usages.map(String).includes(TRUST_LIST_SIGNING_EKU)) {
+    return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: 'the signer certificate is not certified for trust-list signing (extended key usage)' };
   }
-  for (let i = 0; i < certs.length; i++) {
-    const cert = certs[i]!;
-    if (!withinValidity(cert, at)) return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: `certificate ${i} of x5c is outside its validity period` };
-    const issuer = certs[i + 1];
-    if (issuer) {
-      if (!isCa(issuer)) return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: `certificate ${i + 1} of x5c is not a CA` };
-      // pathLenConstraint counts the CA certificates below this one, excluding the leaf (RFC 5280 §4.2.1.9).
-      const pathLength = issuer.getExtension(x509.BasicConstraintsExtension)?.pathLength;
-      if (pathLength !== undefined && i > pathLength) return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: `certificate ${i + 1} of x5c exceeds its path length` };
-      if (cert.issuer !== issuer.subject || !(await verifiesUnder(cert, issuer))) {
-        return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: `certificate ${i} of x5c is not signed by certificate ${i + 1}` };
-      }
-    } else if (cert.issuer !== anchor.subject || !(await verifiesUnder(cert, anchor))) {
-      return { ok: false, code: 'TRUST_LIST_WRONG_ANCHOR', message: 'the chain does not lead to the pinned anchor' };
-    }
-  }
-  const anchorPathLength = anchor.getExtension(x509.BasicConstraintsExtension)?.pathLength;
-  if (anchorPathLength !== undefined && certs.length - 1 > anchorPathLength) return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: 'the chain exceeds the anchor path length' };
-  return { ok: true, leaf };
-}
-
-async function verifiesUnder(cert: x509.X509Certificate, issuer: x509.X509Certificate): Promise<boolean> {
-  try {
-    return await cert.verify({ publicKey: issuer, signatureOnly: true });
-  } catch {
-    return false;
-  }
+  // The rest is RFC 5280 §6 path validation against the pinned anchor alone.
+  const result = await validatePath({ leaf, intermediates: certs.slice(1), trustAnchors: [anchor], at, purpose: 'any', requiredEku: [TRUST_LIST_SIGNING_EKU] });
+  if (result.valid) return { ok: true, leaf };
+  if (result.subIndication === 'NO_CERTIFICATE_CHAIN_FOUND') return { ok: false, code: 'TRUST_LIST_WRONG_ANCHOR', message: `the chain does not lead to the pinned anchor: ${result.detail}` };
+  return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: result.detail };
 }
