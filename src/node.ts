@@ -98,7 +98,10 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
 
     const statusLists = new LocalStatusLists(knex, {
       publicUrl,
-      signers: new Map([pki.healthCodeIssuer, pki.licenceIssuer].map((s) => [s.kid, s])),
+      // Keys archived by rotation still sign the lists of the credentials they issued.
+      signers: new Map(
+        [pki.healthCodeIssuer, pki.licenceIssuer, ...(await keyStore.archived('health-code-issuer')), ...(await keyStore.archived('licence-issuer'))].map((s) => [s.kid, s]),
+      ),
       ttlSeconds: config.statusListTtlSeconds,
     });
     await statusLists.refresh();

@@ -5,6 +5,8 @@ import { verifyAuditChain } from '../audit/audit-log.js';
 import { createClient } from '../clients/clients.js';
 import { SCOPES } from '../clients/scopes.js';
 import { loadConfig } from '../config/config.js';
+import { FileKeyStore } from '../crypto/file-key-store.js';
+import { ROTATABLE_KEYS, rotateKey } from '../trust/key-rotation.js';
 import { callNode, reachNode } from './node-access.js';
 import { presentCommand } from './present.js';
 
@@ -67,6 +69,24 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
       const image = await QRCode.toString(text, { errorCorrectionLevel: 'M', type: options.format === 'svg' ? 'svg' : 'terminal', small: true });
       if (options.out) await writeFile(options.out, image);
       else console.log(image);
+    });
+
+  program
+    .command('keys')
+    .description('region keys')
+    .command('rotate')
+    .description(`rotate a key with every node of the region stopped: ${Object.keys(ROTATABLE_KEYS).join(', ')}`)
+    .argument('<key>', 'the key to rotate')
+    .action(async (key: string) => {
+      const config = loadConfig(env);
+      const access = await reachNode(config);
+      if (access.kind === 'http') throw new Error(`a node answers at ${access.url}: stop every node of the region before rotating keys`);
+      try {
+        const store = new FileKeyStore(config.keysDir, config.keysPassphrase);
+        console.log(JSON.stringify(await rotateKey(store, access.database.knex, config.region, key, 'cli'), null, 2));
+      } finally {
+        await access.database.close();
+      }
     });
 
   program.addCommand(presentCommand());

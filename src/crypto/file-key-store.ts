@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign as nodeSign, webcrypto, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JwsAlgorithm } from './algorithms.js';
 import { jwkThumbprint, publicJwkOf } from './jwk.js';
@@ -81,7 +81,7 @@ export class FileKeyStore implements KeyStore {
   }
 
   #file(name: string, kind: 'key' | 'chain'): string {
-    if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`invalid key name ${name}`);
+    if (!/^[a-z0-9-]+(@[A-Za-z0-9_-]{43})?$/.test(name)) throw new Error(`invalid key name ${name}`);
     return path.join(this.#dir, `${name}.${kind}.pem`);
   }
 
@@ -119,6 +119,27 @@ export class FileKeyStore implements KeyStore {
   async saveChain(name: string, signer: Signer, chain: Buffer[]): Promise<void> {
     await writeAtomically(this.#file(name, 'chain'), chain.map(derToPem).join(''), 0o644);
     (signer as FileSigner).certificateChain = chain;
+  }
+
+  async archive(name: string): Promise<Signer> {
+    const signer = await this.load(name);
+    const archivedName = `${name}@${signer.kid}`;
+    // Chain first, key last: a crash in between leaves the current key in place, never no key.
+    if (await exists(this.#file(name, 'chain'))) await rename(this.#file(name, 'chain'), this.#file(archivedName, 'chain'));
+    await rename(this.#file(name, 'key'), this.#file(archivedName, 'key'));
+    return signer;
+  }
+
+  async archived(name: string): Promise<Signer[]> {
+    const prefix = `${name}@`;
+    let files: string[] = [];
+    try {
+      files = await readdir(this.#dir);
+    } catch {
+      return [];
+    }
+    const names = files.filter((f) => f.startsWith(prefix) && f.endsWith('.key.pem')).map((f) => f.slice(0, -'.key.pem'.length));
+    return Promise.all(names.map((n) => this.load(n)));
   }
 
   /** A secret value (HMAC key, token) kept in `<name>` with mode 0600, created on first use. */

@@ -34,4 +34,8 @@ export interface KeyStore {
   generate(name: string, algorithm?: 'P-256' | 'P-384'): Promise<Signer>;
   saveChain(name: string, signer: Signer, chain: Buffer[]): Promise<void>;
   secret(name: string, create: () => string): Promise<string>;
+  /** Moves the current key `name` aside as `name@<kid>` (kept: it still signs what it issued, e.g. status lists). */
+  archive(name: string): Promise<Signer>;
+  /** The keys archived from `name` by earlier rotations. */
+  archived(name: string): Promise<Signer[]>;
 }

@@ -66,11 +66,13 @@ export class LocalStatusLists implements StatusResolver {
     return `${this.#prefix}${listId}`;
   }
 
-  /** The list id if `uri` names one of this node's lists. */
+  /**
+   * The list id in a status URI of this node. Matched on the path, not the origin: a node whose public
+   * URL changed (new domain, new port) still answers for the lists it issued. `lookup` only believes a
+   * list that belongs to the credential's own issuer key, so the origin adds nothing to trust.
+   */
   localListId(uri: string): string | undefined {
-    if (!uri.startsWith(this.#prefix)) return undefined;
-    const id = uri.slice(this.#prefix.length);
-    return /^[0-9a-f-]{36}$/.test(id) ? id : undefined;
+    return /\/v1\/status-lists\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/.exec(uri)?.[1];
   }
 
   /** Loads every list, or those whose version changed since the last load. */
