@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import getRawBody from 'raw-body';
 import type { ZodType } from 'zod';
 import { TongbanError, invalidRequest } from '../errors.js';
+import { jsonDepthExceeds } from '../json/bounded-json.js';
 
 export const DEFAULT_JSON_LIMIT = 1024 * 1024;
 export const MAX_JSON_DEPTH = 32;
@@ -20,23 +21,6 @@ async function readBytes(ctx: Context, limit: number): Promise<Buffer> {
     if (type === 'entity.too.large') throw new TongbanError('PAYLOAD_TOO_LARGE', `request body exceeds ${limit} bytes`, 413);
     throw new TongbanError('BAD_REQUEST_BODY', 'the request body could not be read', 400);
   }
-}
-
-/** Depth of JSON nesting, scanned before parsing so a deeply nested body cannot exhaust the stack. */
-export function jsonDepthExceeds(text: string, maxDepth: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxDepth) return true;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return false;
 }
 
 /** Reads a JSON body and validates it against the route's schema; every failure is a 4xx. */

@@ -2,7 +2,7 @@ import { parseCertificate } from '../../pki/certificates.js';
 import type { x509 } from '../../pki/x509.js';
 import { x509 as x509Lib } from '../../pki/x509.js';
 import { isHttpUrl } from '../federation/bounded-fetch.js';
-import { parseBoundedJson } from '../trust-list/bounded-json.js';
+import { parseBoundedJson } from '../../json/bounded-json.js';
 import { verifySignedEnvelope } from '../trust-list/envelope.js';
 import { refuse, type TrustListRefusal } from '../trust-list/errors.js';
 import { isInstant, isSequence, REGION_PATTERN } from '../trust-list/format.js';

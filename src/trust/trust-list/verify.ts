@@ -1,7 +1,7 @@
 import { jwkThumbprint, publicJwkOf } from '../../crypto/jwk.js';
 import type { x509 } from '../../pki/x509.js';
 import type { IssuerStatus } from '../trust-material.js';
-import { parseBoundedJson } from './bounded-json.js';
+import { parseBoundedJson } from '../../json/bounded-json.js';
 import { verifySignedEnvelope } from './envelope.js';
 import { refuse, type TrustListRefusal } from './errors.js';
 import {
