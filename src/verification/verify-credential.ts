@@ -1,5 +1,6 @@
 import { parseCompactJws } from '../crypto/jws.js';
-import { fromQrText, HEALTH_CODE_TYP, QR_PREFIX } from '../credentials/health-code/format.js';
+import { HEALTH_CODE_TYP } from '../credentials/health-code/format.js';
+import { fromQrText, QR_PREFIX } from '../credentials/qr-text.js';
 import { verifyHealthCode } from '../credentials/health-code/verify.js';
 import type { StatusResolver } from '../status/status-resolver.js';
 import type { TrustMaterial } from '../trust/trust-material.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromQrText } from '../../src/credentials/health-code/format.js';
+import { fromQrText } from '../../src/credentials/qr-text.js';
 import { startTestNode, type TestNode } from '../helpers/node.js';
 
 describe('health codes over HTTP', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { presentCommand } from '../../src/cli/present.js';
 import { publicJwkOf } from '../../src/crypto/jwk.js';
-import { fromQrText } from '../../src/credentials/health-code/format.js';
+import { fromQrText } from '../../src/credentials/qr-text.js';
 import { verifyLicence } from '../../src/credentials/licence/verify-licence.js';
 import { businessFields, issueBusinessLicence, keyStore, MemoryStatusList, STATUS_URI, trustedIssuer, trustOf } from './helpers.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Signer } from '../../src/crypto/signer.js';
-import { fromQrText } from '../../src/credentials/health-code/format.js';
+import { fromQrText } from '../../src/credentials/qr-text.js';
 import { present, presentationQrText } from '../../src/credentials/licence/present.js';
 import { licenceTextVerifier } from '../../src/credentials/licence/text-verifier.js';
 import { verifyLicence } from '../../src/credentials/licence/verify-licence.js';

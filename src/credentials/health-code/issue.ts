@@ -5,7 +5,8 @@ import { signCompactJws } from '../../crypto/jws.js';
 import type { Signer } from '../../crypto/signer.js';
 import type { LocalStatusLists } from '../../status/local-status-lists.js';
 import { holderPseudonym, maskName } from '../holder.js';
-import { HEALTH_CODE_TYP, toQrText } from './format.js';
+import { toQrText } from '../qr-text.js';
+import { HEALTH_CODE_TYP } from './format.js';
 import { DEFAULT_VALIDITY_SECONDS, type HealthCodeRequest } from './request.js';
 
 export interface HealthCodeIssuerDeps {

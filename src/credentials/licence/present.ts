@@ -5,7 +5,7 @@ import type { JwsAlgorithm } from '../../crypto/algorithms.js';
 import { encodeBase64Url } from '../../crypto/base64url.js';
 import { keyCurve } from '../../crypto/verify-signature.js';
 import { TongbanError } from '../../errors.js';
-import { toQrText } from '../health-code/format.js';
+import { toQrText } from '../qr-text.js';
 import { SD_ALG } from './disclosures.js';
 import { sdJwtHasher } from './sd-jwt-library.js';
 import { parseSdJwt } from './sd-jwt-format.js';
