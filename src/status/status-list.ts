@@ -8,18 +8,30 @@ import { decodeBase64Url, encodeBase64Url } from '../crypto/base64url.js';
  */
 export type StatusBits = 1 | 2 | 4 | 8;
 
-export function statusAt(statuses: Uint8Array, bits: StatusBits, index: number): number | undefined {
+/** How many statuses a list of this size holds; an index at or past it is outside the list. */
+export function statusCapacity(statuses: Uint8Array, bits: StatusBits): number {
+  return (statuses.length * 8) / bits;
+}
+
+// Index arithmetic stays in plain numbers: `>>` would truncate to 32 bits, and an index of 2^31 + k
+// would then read entry k — another credential's status.
+function position(statuses: Uint8Array, bits: StatusBits, index: number): { byte: number; shift: number } | undefined {
+  if (!Number.isSafeInteger(index) || index < 0 || index >= statusCapacity(statuses, bits)) return undefined;
   const bitOffset = index * bits;
-  const byte = statuses[bitOffset >> 3];
-  if (byte === undefined || index < 0 || !Number.isInteger(index)) return undefined;
-  return (byte >> (bitOffset & 7)) & ((1 << bits) - 1);
+  return { byte: Math.floor(bitOffset / 8), shift: bitOffset % 8 };
+}
+
+export function statusAt(statuses: Uint8Array, bits: StatusBits, index: number): number | undefined {
+  const at = position(statuses, bits, index);
+  if (!at) return undefined;
+  return (statuses[at.byte]! >> at.shift) & ((1 << bits) - 1);
 }
 
 export function setStatusAt(statuses: Uint8Array, bits: StatusBits, index: number, value: number): void {
-  const bitOffset = index * bits;
-  const mask = ((1 << bits) - 1) << (bitOffset & 7);
-  const at = bitOffset >> 3;
-  statuses[at] = (statuses[at]! & ~mask) | ((value << (bitOffset & 7)) & mask);
+  const at = position(statuses, bits, index);
+  if (!at) throw new RangeError(`status index ${index} is outside the list`);
+  const mask = ((1 << bits) - 1) << at.shift;
+  statuses[at.byte] = (statuses[at.byte]! & ~mask) | ((value << at.shift) & mask);
 }
 
 export function encodeStatusList(statuses: Uint8Array, bits: StatusBits): { bits: StatusBits; lst: string } {
