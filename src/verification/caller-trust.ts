@@ -23,8 +23,12 @@ export async function callerAnchoredTrust(anchorPems: string[], kid: string | un
   const accepted: TrustedIssuer[] = [];
   for (const issuer of kid ? known.issuersByKid(kid) : []) {
     if (!issuer.certificate) continue;
+    const leaf = new x509.X509Certificate(new Uint8Array(issuer.certificate));
+    // The path vouches for the certificate's key: it must be the very key the signature is checked with.
+    const certifiedKey = Buffer.from(leaf.publicKey.rawData);
+    if (!certifiedKey.equals(issuer.publicKey.export({ format: 'der', type: 'spki' }))) continue;
     const result = await validatePath({
-      leaf: new x509.X509Certificate(new Uint8Array(issuer.certificate)),
+      leaf,
       intermediates: (issuer.certificateChain ?? []).map((der) => new x509.X509Certificate(new Uint8Array(der))),
       trustAnchors: anchors,
       at,

@@ -131,14 +131,12 @@ describe('malicious partner region', () => {
     }
   });
 
-  // VULNERABILITY: caller-anchor bypass through a partner's trust list. A peer's issuer entry carries a
-  // `certificate` that is never checked against the entry's publicJwk, nor against the peer's pinned
-  // anchor (src/trust/federation/peer-issuers.ts; src/trust/trust-list/format.ts checkIssuerEntry).
-  // callerAnchoredTrust (src/verification/caller-trust.ts) keeps an issuer when *that certificate*
-  // chains to the caller's anchors, and the signature is then checked with the unrelated publicJwk.
-  // So a malicious partner lists its own key with the victim region's (public) Seal CA certificate,
-  // and its health codes verify TOTAL_PASSED, trustSource "caller", "against the victim's anchor alone".
-  it.skip("VULNERABILITY: a partner key dressed in the victim's CA certificate passes when the caller pins only the victim's anchor", async () => {
+  // Was a vulnerability: a peer's issuer entry could carry a `certificate` certifying another key,
+  // and callerAnchoredTrust kept the issuer when that certificate chained to the caller's anchors. A
+  // malicious partner listed its own key with the victim region's (public) Seal CA certificate and its
+  // health codes verified TOTAL_PASSED "against the victim's anchor alone". Fixed twice: the list is
+  // refused (the certificate must certify the listed key), and caller trust checks the key anyway.
+it("does not let a partner key dressed in the victim's CA certificate pass when the caller pins only the victim's anchor", async () => {
     await publish(
       [
         entry(evil.healthCodeIssuer.publicJwk, ['healthcode'], victim.pki.sealCa.certificateChain[0]),
@@ -146,7 +144,8 @@ describe('malicious partner region', () => {
       ],
       8,
     );
-    expect((await victim.call('POST', '/v1/trust/sync')).body[0].ok).toBe(true);
+    const sync = (await victim.call('POST', '/v1/trust/sync')).body[0];
+    expect(sync).toMatchObject({ ok: false, error: 'TRUST_LIST_MALFORMED' });
     const credential = await evilHealthCode(`${server.url}/v1/status-lists/${listId}`);
     const victimAnchor = derToPem(victim.pki.anchor.certificateChain[0]!);
     const r = await victim.call('POST', '/v1/verify', { credential, trustAnchors: [victimAnchor] }, { token: null });

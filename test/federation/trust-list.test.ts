@@ -81,6 +81,26 @@ describe('trust list signing and verification', () => {
     expect(verdict.ok === false && verdict.message).toContain('extended key usage');
   });
 
+  it("refuses a seal CA entry whose certificate is another region's CA, or certifies another key", async () => {
+    const sealEntry = (signer: RegionPki['sealCa'], certificateOf: RegionPki['sealCa']) => ({
+      kid: signer.kid,
+      roles: ['seal' as const],
+      name: 'Seal CA',
+      publicJwk: signer.publicJwk,
+      certificate: certificateOf.certificateChain[0]!.toString('base64'),
+      status: 'active' as const,
+      statusHistory: [{ status: 'active' as const, at: '2025-01-01T00:00:00Z' }],
+    });
+    const own = await verifyTrustList(await signTrustList(payload('CN-SC', 1, [sealEntry(sichuan.sealCa, sichuan.sealCa)], now), sichuan.trustListSigner), pin(), options);
+    expect(own.ok).toBe(true);
+    // Guangdong's seal CA, listed by Sichuan: it does not chain to Sichuan's anchor.
+    const foreign = await verifyTrustList(await signTrustList(payload('CN-SC', 1, [sealEntry(guangdong.sealCa, guangdong.sealCa)], now), sichuan.trustListSigner), pin(), options);
+    expect(foreign).toMatchObject({ ok: false, code: 'TRUST_LIST_MALFORMED' });
+    // Sichuan's key dressed in Sichuan's seal CA certificate of another key.
+    const dressed = await verifyTrustList(await signTrustList(payload('CN-SC', 1, [sealEntry(sichuan.licenceIssuer, sichuan.sealCa)], now), sichuan.trustListSigner), pin(), options);
+    expect(dressed).toMatchObject({ ok: false, code: 'TRUST_LIST_MALFORMED' });
+  });
+
   it('refuses alg none and an unexpected typ before any crypto', async () => {
     const jws = await signTrustList(payload('CN-SC', 1, [issuerEntry('x')], now), sichuan.trustListSigner);
     const [h, p, s] = jws.split('.');

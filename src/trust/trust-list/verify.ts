@@ -1,5 +1,7 @@
+import { certificateCertifiesJwk } from '../../pki/certificate-key.js';
+import { validatePath } from '../../pki/path/validate.js';
 import { jwkThumbprint, publicJwkOf } from '../../crypto/jwk.js';
-import type { x509 } from '../../pki/x509.js';
+import { x509 } from '../../pki/x509.js';
 import type { IssuerStatus } from '../trust-material.js';
 import { parseBoundedJson } from '../../json/bounded-json.js';
 import { verifySignedEnvelope } from './envelope.js';
@@ -102,6 +104,8 @@ export async function verifyTrustList(token: string, pin: TrustListPin, options:
     // The kid is the key's RFC 7638 thumbprint, so a list cannot bind one kid to another key.
     if (jwkThumbprint(entry.publicJwk) !== entry.kid) return refuse('TRUST_LIST_MALFORMED', `issuer ${entry.kid}: kid is not the thumbprint of publicJwk`);
     if (seen.has(entry.kid)) return refuse('TRUST_LIST_MALFORMED', `issuer ${entry.kid} is listed twice`);
+    const bound = await checkCertificateBinding(entry, pin.anchor, options.now);
+    if (bound) return refuse('TRUST_LIST_MALFORMED', `issuer ${entry.kid}: ${bound}`);
     seen.add(entry.kid);
     entries[i] = entry;
   }
@@ -126,4 +130,25 @@ export async function verifyTrustList(token: string, pin: TrustListPin, options:
       signerKid: jwkThumbprint(publicJwkOf(envelope.signer.publicKey)),
     },
   };
+}
+
+/**
+ * A listed certificate must certify the listed key — otherwise a partner could dress its own key in
+ * another region's certificate and pass a caller-anchored check. A seal CA's certificate is used as
+ * an anchor for stamps, so it must also chain to this partner's pinned anchor: a partner vouches only
+ * for CAs under its own anchor. Returns the problem, or undefined.
+ */
+async function checkCertificateBinding(entry: TrustListIssuerEntry, anchor: x509.X509Certificate, at: Date): Promise<string | undefined> {
+  if (entry.certificate === undefined) return entry.roles.includes('seal') ? 'a seal CA entry must carry its certificate' : undefined;
+  const der = Buffer.from(entry.certificate, 'base64');
+  if (!certificateCertifiesJwk(der, entry.publicJwk)) return 'its certificate does not certify the listed key';
+  if (!entry.roles.includes('seal')) return undefined;
+  let certificate: x509.X509Certificate;
+  try {
+    certificate = new x509.X509Certificate(new Uint8Array(der));
+  } catch {
+    return 'its seal CA certificate does not parse';
+  }
+  const path = await validatePath({ leaf: certificate, intermediates: [], trustAnchors: [anchor], at, purpose: 'any' });
+  return path.valid ? undefined : `its seal CA certificate does not chain to the partner's anchor: ${path.detail}`;
 }
