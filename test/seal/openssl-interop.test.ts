@@ -73,6 +73,21 @@ describe('OpenSSL interop', () => {
     expect(report).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'HASH_FAILURE' });
   });
 
+  it('does not pass an OpenSSL stamp with two signers (a stamp is one seal)', async () => {
+    const sign = openssl(['cms', '-sign', '-binary', '-md', 'sha256', '-cades', '-outform', 'DER', '-in', 'doc.bin', '-signer', 'leaf.pem', '-inkey', 'leaf.key', '-signer', 'inter.pem', '-inkey', 'inter.key', '-out', 'two-signers.der'], tmp.dir);
+    expect(sign.ok, sign.output).toBe(true);
+    const report = await verifyStamp({ document, signature: readFileSync(path.join(tmp.dir, 'two-signers.der')), trustAnchors: [readFileSync(path.join(tmp.dir, 'root.pem'), 'utf8')] }, context);
+    expect(report.indication).toBe('TOTAL_FAILED');
+    expect(report.subIndication).toBe('FORMAT_FAILURE');
+  });
+
+  it('does not pass an OpenSSL stamp whose digests are SHA-1', async () => {
+    const sign = openssl(['cms', '-sign', '-binary', '-md', 'sha1', '-cades', '-outform', 'DER', '-in', 'doc.bin', '-signer', 'leaf.pem', '-inkey', 'leaf.key', '-certfile', 'inter.pem', '-out', 'sha1-stamp.der'], tmp.dir);
+    expect(sign.ok, sign.output).toBe(true);
+    const report = await verifyStamp({ document, signature: readFileSync(path.join(tmp.dir, 'sha1-stamp.der')), trustAnchors: [readFileSync(path.join(tmp.dir, 'root.pem'), 'utf8')] }, context);
+    expect(report.indication).not.toBe('TOTAL_PASSED');
+  });
+
   it('does not pass an OpenSSL stamp without signing-certificate-v2 (not CAdES baseline B)', async () => {
     const sign = openssl(['cms', '-sign', '-binary', '-md', 'sha256', '-outform', 'DER', '-in', 'doc.bin', '-signer', 'leaf.pem', '-inkey', 'leaf.key', '-certfile', 'inter.pem', '-out', 'plain-stamp.der'], tmp.dir);
     expect(sign.ok, sign.output).toBe(true);
