@@ -101,6 +101,26 @@ describe('trust list signing and verification', () => {
     expect(dressed).toMatchObject({ ok: false, code: 'TRUST_LIST_MALFORMED' });
   });
 
+  it('refuses a list signer certificate whose key usage lacks digitalSignature, EKU or not', async () => {
+    const { FileKeyStore } = await import('../../src/crypto/file-key-store.js');
+    const { issueCertificate } = await import('../../src/pki/certificates.js');
+    const { x509 } = await import('../../src/pki/x509.js');
+    const { TRUST_LIST_SIGNING_EKU } = await import('../../src/pki/tongban-oids.js');
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const store = new FileKeyStore(await mkdtemp(path.join(tmpdir(), 'tb-ku-')));
+    const signer = await store.generate('odd-signer');
+    const cert = await issueCertificate(
+      { subject: 'CN=Odd Signer, C=CN', notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000), keyUsages: x509.KeyUsageFlags.keyEncipherment, extendedKeyUsages: [TRUST_LIST_SIGNING_EKU] },
+      signer.publicKey,
+      sichuan.issuingCa,
+    );
+    await store.saveChain('odd-signer', signer, [Buffer.from(cert.rawData), ...sichuan.issuingCa.certificateChain]);
+    const verdict = await verifyTrustList(await signTrustList(payload('CN-SC', 1, [issuerEntry('x')], now), signer), pin(), options);
+    expect(verdict).toMatchObject({ ok: false, code: 'TRUST_LIST_BAD_CHAIN' });
+  });
+
   it('refuses alg none and an unexpected typ before any crypto', async () => {
     const jws = await signTrustList(payload('CN-SC', 1, [issuerEntry('x')], now), sichuan.trustListSigner);
     const [h, p, s] = jws.split('.');

@@ -48,6 +48,10 @@ export async function verifyChainToAnchor(derChain: readonly Buffer[], anchor: x
 
   const leaf = certs[0]!;
   if (isCa(leaf)) return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: 'the list signer certificate is a CA certificate' };
+  const usage = leaf.getExtension(x509.KeyUsagesExtension);
+  if (usage && (usage.usages & x509.KeyUsageFlags.digitalSignature) === 0) {
+    return { ok: false, code: 'TRUST_LIST_BAD_CHAIN', message: 'the list signer certificate lacks digitalSignature key usage (RFC 5280 §4.2.1.3)' };
+  }
   // Only a key certified for list signing may sign a list (not, say, a health-code issuer's key).
   const eku = leaf.getExtension(x509.ExtendedKeyUsageExtension);
   if (!eku?.usages.map(String).includes(TRUST_LIST_SIGNING_EKU)) {
