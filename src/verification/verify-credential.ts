@@ -91,7 +91,7 @@ export class CredentialVerifier {
     }
     const jws = parseCompactJws(text);
     const typ = typeof jws === 'string' ? undefined : jws.header.typ;
-    if (typ === HEALTH_CODE_TYP || typ === undefined) return verifyHealthCode({ ...context, token: text }, trustSource);
+    if (typ === HEALTH_CODE_TYP || typ === undefined) return verifyHealthCode({ ...context, token: text, parsed: jws }, trustSource);
     return formatFailure(`unknown credential type ${JSON.stringify(typ)}`, base);
   }
 }

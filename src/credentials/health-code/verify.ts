@@ -11,6 +11,8 @@ import { HEALTH_CODE_COLOURS, HEALTH_CODE_TYP } from './format.js';
 
 export interface HealthCodeState extends JwsCredentialState {
   readonly token: string;
+  /** The token already split by the dispatcher (to read its typ), so that it is parsed once. */
+  readonly parsed?: ReturnType<typeof parseCompactJws>;
 }
 
 const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -19,7 +21,7 @@ const formatCheck: Check<HealthCodeState> = {
   name: 'format',
   run(state) {
     if (state.token.length > MAX_TOKEN_LENGTH) return failed('FORMAT_FAILURE', 'credential is too long');
-    const jws = parseCompactJws(state.token);
+    const jws = state.parsed ?? parseCompactJws(state.token);
     if (typeof jws === 'string') return failed('FORMAT_FAILURE', `not a compact JWS: ${jws}`);
     if (jws.header.typ !== HEALTH_CODE_TYP) return failed('FORMAT_FAILURE', `typ must be ${HEALTH_CODE_TYP}`);
     // RFC 7515 §4.1.11: a recipient must reject a JWS with critical extensions it does not understand.
