@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { signCompactJws } from '../crypto/jws.js';
 import type { Signer } from '../crypto/signer.js';
@@ -19,6 +19,8 @@ interface ListRow {
   bits: number;
   capacity: number;
   next_index: number;
+  index_stride: number;
+  index_offset: number;
   statuses: Buffer;
   version: string | number;
   updated_at: Date;
@@ -110,6 +112,7 @@ export class LocalStatusLists implements StatusResolver {
           bits,
           capacity,
           next_index: 0,
+          ...secretPermutation(capacity),
           statuses: Buffer.alloc(Math.ceil((capacity * bits) / 8)),
           version: 0,
           updated_at: new Date(),
@@ -117,8 +120,10 @@ export class LocalStatusLists implements StatusResolver {
         .returning('*');
       row = inserted[0]!;
     }
-    const index = row.next_index;
-    await trx('status_lists').where({ id: row.id }).update({ next_index: index + 1 });
+    const n = row.next_index;
+    await trx('status_lists').where({ id: row.id }).update({ next_index: n + 1 });
+    // n ↦ (n·stride + offset) mod capacity is a bijection because stride is coprime to capacity.
+    const index = Number((BigInt(n) * BigInt(row.index_stride) + BigInt(row.index_offset)) % BigInt(row.capacity));
     return { listId: row.id, index, uri: this.uriFor(row.id) };
   }
 
@@ -179,4 +184,20 @@ function toMemory(row: ListRow): MemoryList {
     version: Number(row.version),
     updatedAt: new Date(row.updated_at),
   };
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** A random stride coprime to the capacity and a random offset: a secret permutation of the indexes. */
+function secretPermutation(capacity: number): { index_stride: number; index_offset: number } {
+  if (capacity < 3) return { index_stride: 1, index_offset: 0 };
+  for (;;) {
+    const stride = randomInt(1, capacity);
+    const offset = randomInt(0, capacity);
+    // Coprime, so the map is a bijection; never the identity, which would hide nothing.
+    if (gcd(stride, capacity) === 1 && !(stride === 1 && offset === 0)) return { index_stride: stride, index_offset: offset };
+  }
 }

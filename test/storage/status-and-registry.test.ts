@@ -21,11 +21,21 @@ describe('status lists and clients storage', () => {
     const lists = new LocalStatusLists(db.knex, { publicUrl: 'https://gd.example', signers: new Map(), capacity: 3 });
     const allocations = [];
     for (let i = 0; i < 5; i++) allocations.push(await db.knex.transaction((trx) => lists.allocate(trx, 'kid-a', 'test')));
-    expect(allocations.slice(0, 3).map((a) => a.index)).toEqual([0, 1, 2]);
+    expect(allocations.slice(0, 3).map((a) => a.index).sort()).toEqual([0, 1, 2]);
     expect(new Set(allocations.slice(0, 3).map((a) => a.listId)).size).toBe(1);
     expect(allocations[3]!.listId).not.toBe(allocations[0]!.listId);
-    expect(allocations[3]!.index).toBe(0);
+    expect(allocations[3]!.index).toBeLessThan(3);
     expect(allocations[0]!.uri).toBe(`https://gd.example/v1/status-lists/${allocations[0]!.listId}`);
+  });
+
+  it('hands out every index of a list exactly once, in an order that does not reveal the issuance order', async () => {
+    const lists = new LocalStatusLists(db.knex, { publicUrl: 'https://gd.example', signers: new Map(), capacity: 64 });
+    const indexes: number[] = [];
+    for (let i = 0; i < 64; i++) indexes.push((await db.knex.transaction((trx) => lists.allocate(trx, 'kid-perm', 'test'))).index);
+    expect([...indexes].sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    // Sequential allocation would give 0, 1, 2, …: a secret permutation almost never does.
+    expect(indexes.filter((index, i) => index === i).length).toBeLessThan(64);
+    expect(indexes.slice(0, 8)).not.toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('publishes a signed statuslist+jwt whose bits reflect a status change', async () => {
