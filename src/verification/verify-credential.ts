@@ -48,12 +48,40 @@ export function formatFailure(detail: string, context: Pick<VerificationContext,
   };
 }
 
+export const BATCH_BUDGET_MS = 10_000;
+
 /** The `POST /v1/verify` dispatcher: recognises the credential's form and runs its pipeline. */
 export class CredentialVerifier {
   readonly #deps: CredentialVerifierDeps;
 
   constructor(deps: CredentialVerifierDeps) {
     this.#deps = deps;
+  }
+
+  /**
+   * Verifies items in order within one time budget. Path building under caller anchors or a hostile
+   * certificate bag may take up to its own deadline per item, so without a budget one request of a
+   * hundred items could hold the node for minutes. Items not reached in time are INDETERMINATE /
+   * TRY_LATER: not judged is not passed.
+   */
+  async verifyBatch(items: readonly VerifyRequest[], budgetMs = BATCH_BUDGET_MS): Promise<ValidationReport[]> {
+    const deadline = Date.now() + budgetMs;
+    const reports: ValidationReport[] = [];
+    for (const item of items) {
+      if (Date.now() >= deadline) {
+        const at = this.#deps.clock?.() ?? new Date();
+        reports.push({
+          indication: 'INDETERMINATE',
+          subIndication: 'TRY_LATER',
+          checks: [{ name: 'batch-budget', result: 'INDETERMINATE', subIndication: 'TRY_LATER', detail: `not verified: the batch used its ${budgetMs} ms; send this item again` }],
+          trustSource: item.trustAnchors ? 'caller' : 'federation',
+          verifiedAt: at.toISOString(),
+        });
+        continue;
+      }
+      reports.push(await this.verify(item));
+    }
+    return reports;
   }
 
   async verify(request: VerifyRequest): Promise<ValidationReport> {

@@ -46,3 +46,15 @@ describe('trust restricted to the caller anchors', () => {
     expect(trust.issuersByKid(dressed.kid)).toHaveLength(0);
   });
 });
+
+describe('batch verification budget', () => {
+  it('answers items it had no time for as INDETERMINATE / TRY_LATER, never as passed or missing', async () => {
+    const { CredentialVerifier } = await import('../../src/verification/verify-credential.js');
+    const { DEFAULT_POLICY } = await import('../../src/verification/policy.js');
+    const verifier = new CredentialVerifier({ trust: () => new IssuerIndex([]), status: { lookup: async () => ({ ok: false, reason: 'none' }) }, policy: DEFAULT_POLICY });
+    const reports = await verifier.verifyBatch([{ credential: 'a.b.c' }, { credential: 'x' }], 0);
+    expect(reports).toHaveLength(2);
+    expect(reports.map((r) => r.subIndication)).toEqual(['TRY_LATER', 'TRY_LATER']);
+    expect(reports[0]!.checks[0]!.name).toBe('batch-budget');
+  });
+});
