@@ -14,7 +14,7 @@ import { Metrics } from '../../src/observability/metrics.js';
 import { loadOrCreateRegionPki } from '../../src/pki/region-pki.js';
 import { LocalStatusLists } from '../../src/status/local-status-lists.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
-import { localIssuersFromPki } from '../../src/trust/local-issuers.js';
+import { localIssuersFromPki } from '../helpers/local-issuers.js';
 import { IssuerIndex } from '../../src/trust/trust-material.js';
 import { DEFAULT_POLICY } from '../../src/verification/policy.js';
 import { CredentialVerifier } from '../../src/verification/verify-credential.js';

@@ -56,6 +56,9 @@ function decodeDigest(text: string): Buffer {
   return digest;
 }
 
+const stamped = (result: { signature: Buffer; signingTime: Date }) =>
+  json(200, { signature: result.signature.toString('base64'), signingTime: result.signingTime.toISOString() });
+
 const present = (seal: Awaited<ReturnType<SealService['get']>>) => {
   const { certificatePem, ...rest } = seal;
   return { ...rest, certificate: certificatePem };
@@ -156,8 +159,7 @@ export function sealRoutes(deps: SealRouteDeps): RouteSpec[] {
     body: { kind: 'binary', maxBytes: MAX_DOCUMENT_BYTES, description: 'the document bytes' },
     responses: { 200: { description: 'the stamp', schema: stampSchema }, 409: { description: 'SEAL_SUSPENDED, SEAL_REVOKED or SEAL_EXPIRED' }, ...notFound },
     async handle({ params, body, principal }) {
-      const result = await seals.stamp(params.id ?? '', { document: body }, principal!.id);
-      return json(200, { signature: result.signature.toString('base64'), signingTime: result.signingTime.toISOString() });
+      return stamped(await seals.stamp(params.id ?? '', { document: body }, principal!.id));
     },
   };
   const stampDigest: RouteSpec<z.infer<typeof digestSchema>> = {
@@ -169,8 +171,7 @@ export function sealRoutes(deps: SealRouteDeps): RouteSpec[] {
     body: { kind: 'json', schema: digestSchema },
     responses: { 200: { description: 'the stamp', schema: stampSchema }, 409: { description: 'SEAL_SUSPENDED, SEAL_REVOKED or SEAL_EXPIRED' }, ...notFound },
     async handle({ params, body, principal }) {
-      const result = await seals.stamp(params.id ?? '', { digest: decodeDigest(body.digest) }, principal!.id);
-      return json(200, { signature: result.signature.toString('base64'), signingTime: result.signingTime.toISOString() });
+      return stamped(await seals.stamp(params.id ?? '', { digest: decodeDigest(body.digest) }, principal!.id));
     },
   };
   const verifyCert: RouteSpec<z.infer<typeof certificateRequestSchema>> = {

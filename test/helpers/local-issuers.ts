@@ -1,8 +1,8 @@
-import type { Signer } from '../crypto/signer.js';
-import type { RegionPki } from '../pki/region-pki.js';
-import { x509 } from '../pki/x509.js';
-import type { IssuerRole } from './roles.js';
-import type { TrustedIssuer } from './trust-material.js';
+import type { Signer } from '../../src/crypto/signer.js';
+import type { RegionPki } from '../../src/pki/region-pki.js';
+import { x509 } from '../../src/pki/x509.js';
+import type { IssuerRole } from '../../src/trust/roles.js';
+import type { TrustedIssuer } from '../../src/trust/trust-material.js';
 
 function fromSigner(signer: Signer, region: string, roles: IssuerRole[], name: string): TrustedIssuer {
   const cert = new x509.X509Certificate(new Uint8Array(signer.certificateChain[0]!));
@@ -21,7 +21,7 @@ function fromSigner(signer: Signer, region: string, roles: IssuerRole[], name: s
   };
 }
 
-/** This region's own issuer keys as trust material, from the region's key set. */
+/** A region's issuer keys as trust material straight from its key set (tests that need no federation). */
 export function localIssuersFromPki(pki: RegionPki): TrustedIssuer[] {
   return [
     fromSigner(pki.healthCodeIssuer, pki.region, ['healthcode'], `Health Code Issuer ${pki.region}`),
