@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import { Authenticator, newToken } from './clients/clients.js';
@@ -92,8 +92,11 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
     server.requestTimeout = 30_000;
     server.headersTimeout = 15_000;
     server.keepAliveTimeout = 5_000;
+    // Until the app is wired, answer rather than leave early callers (load balancers) hanging.
+    server.on('request', answerStarting);
     const port = await listen(server, config.port, config.host);
-    const publicUrl = config.port === 0 && !process.env.PUBLIC_URL ? `http://${config.host}:${port}` : config.publicUrl;
+    // The default public URL names the configured port; with PORT=0 (tests) it must name the real one.
+    const publicUrl = config.publicUrl.endsWith(':0') ? config.publicUrl.replace(/:0$/, `:${port}`) : config.publicUrl;
     const nodeConfig: Config = { ...config, port, publicUrl };
 
     const statusLists = new LocalStatusLists(knex, {
@@ -177,6 +180,7 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
       ...qrRoutes(),
     );
     const app = createApp({ logger, metrics, authenticator: new Authenticator(knex, adminToken), routes });
+    server.off('request', answerStarting);
     server.on('request', app.callback());
     logger.info({ url: publicUrl, database: database.kind }, 'node started');
 
@@ -211,6 +215,11 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
     await database.close();
     throw error;
   }
+}
+
+function answerStarting(_request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+  response.end(JSON.stringify({ error: { code: 'STARTING', message: 'the node is starting; try again in a moment' } }));
 }
 
 function buildOpenApiOnce(build: () => Record<string, unknown>): () => Record<string, unknown> {
