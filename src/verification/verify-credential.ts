@@ -117,6 +117,17 @@ export class CredentialVerifier {
       if (!this.#deps.licence) return formatFailure('SD-JWT credentials are not supported by this node', base, 'licence');
       return this.#deps.licence(text, context);
     }
+    // A verifier that sends a nonce or audience demands proof that the presenter holds the credential's
+    // key. Only SD-JWT licences can carry that proof; anything else cannot satisfy the demand.
+    if (request.nonce !== undefined || request.audience !== undefined) {
+      return {
+        indication: 'INDETERMINATE',
+        subIndication: 'SIG_CONSTRAINTS_FAILURE',
+        checks: [{ name: 'key-binding', result: 'INDETERMINATE', subIndication: 'SIG_CONSTRAINTS_FAILURE', detail: 'key binding was demanded (nonce/audience), and this credential type cannot be bound to a holder' }],
+        trustSource,
+        verifiedAt: at.toISOString(),
+      };
+    }
     const jws = parseCompactJws(text);
     const typ = typeof jws === 'string' ? undefined : jws.header.typ;
     if (typ === HEALTH_CODE_TYP || typ === undefined) return verifyHealthCode({ ...context, token: text, parsed: jws }, trustSource);

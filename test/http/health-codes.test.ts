@@ -129,3 +129,20 @@ describe('batch verification', () => {
     expect(response.body.error.code).toBe('INVALID_REQUEST');
   });
 });
+
+describe('a verifier that demands holder binding', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startTestNode();
+  });
+  afterAll(async () => node?.stop());
+
+  it('does not pass a health code, which cannot prove holder binding, when a nonce or audience is demanded', async () => {
+    const issued = await node.call('POST', '/v1/health-codes', { holder: { name: '张三', idNumber: '440106199001011234' }, status: 'green' });
+    for (const demand of [{ nonce: 'n-123' }, { audience: 'https://gz-hall.example' }]) {
+      const report = await node.call('POST', '/v1/verify', { credential: issued.body.credential, ...demand });
+      expect(report.body.indication).toBe('INDETERMINATE');
+      expect(report.body.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+    }
+  });
+});
