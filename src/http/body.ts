@@ -42,7 +42,31 @@ export async function readJsonBody(ctx: Context, schema: ZodType, limit = DEFAUL
   } catch (error) {
     throw new TongbanError('MALFORMED_JSON', `the body is not valid JSON: ${(error as Error).message}`, 400);
   }
+  const unstorable = unstorableText(value);
+  if (unstorable) throw invalidRequest(`the body holds text that cannot be stored: ${unstorable}`);
   return validate(schema, value, 'body');
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * JSON may carry U+0000 and unpaired surrogates (as \u escapes), but PostgreSQL text and jsonb
+ * cannot hold them; refused here, once, for every route, rather than as a database error (a 500).
+ * The depth was bounded before parsing, so the walk is bounded too.
+ */
+function unstorableText(value: unknown): string | undefined {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) return 'a NUL character';
+    if (LONE_SURROGATE.test(value)) return 'an unpaired UTF-16 surrogate';
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const problem = unstorableText(key) ?? unstorableText(item);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
 }
 
 export function validate(schema: ZodType, value: unknown, where: string): unknown {

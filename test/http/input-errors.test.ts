@@ -27,6 +27,16 @@ describe('bad input gets a 4xx with a stable code, never a 5xx', () => {
     expect(typeof response.body.error.message).toBe('string');
   });
 
+  it.each([
+    ['a NUL character', 'a\\u0000b'],
+    ['an unpaired surrogate', 'a\\ud800b'],
+  ])('rejects text PostgreSQL cannot store (%s) with 400, not a database error', async (_, text) => {
+    const issued = await node.call('POST', '/v1/health-codes', valid);
+    const response = await node.call('POST', `/v1/credentials/${issued.body.id}/suspend`, `{"reason":"${text}"}`);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('INVALID_REQUEST');
+  });
+
   it('names the failing field', async () => {
     const response = await node.call('POST', '/v1/health-codes', { ...valid, holder: { name: '李四' } });
     expect(response.status).toBe(400);
