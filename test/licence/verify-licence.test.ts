@@ -5,6 +5,7 @@ import { publicJwkOf } from '../../src/crypto/jwk.js';
 import type { Signer } from '../../src/crypto/signer.js';
 import { disclosureDigest } from '../../src/credentials/licence/disclosures.js';
 import { present } from '../../src/credentials/licence/present.js';
+import { DEFAULT_POLICY } from '../../src/verification/policy.js';
 import { isSdJwt, verifyLicence, type LicenceVerificationOptions } from '../../src/credentials/licence/verify-licence.js';
 import { businessFields, issueBusinessLicence, keyStore, MemoryStatusList, STATUS_URI, trustedIssuer, trustOf } from './helpers.js';
 
@@ -312,5 +313,37 @@ describe('licences follow the issuer-key rules every JWS credential shares', () 
     const report = await verifyLicence([`${header}.${payload}.AAAA`, ...rest].join('~'), options());
     expect(report.indication).toBe('TOTAL_FAILED');
     expect(report.subIndication).toBe('FORMAT_FAILURE');
+  });
+});
+
+describe('licences follow the validity and status rules every JWS credential shares', () => {
+  const now = Math.floor(Date.now() / 1000);
+
+  it('refuses a signed licence whose exp is not after its iat (FORMAT_FAILURE)', async () => {
+    const backwards = await issueBusinessLicence(signer, { issuedAt: new Date((now + 100) * 1000), expiresAt: new Date((now + 50) * 1000) });
+    const report = await verifyLicence(backwards, options({ at: new Date(now * 1000) }));
+    expect(report.indication).toBe('TOTAL_FAILED');
+    expect(report.subIndication).toBe('FORMAT_FAILURE');
+    expect(report.checks.find((c) => c.name === 'validity-window')?.result).toBe('FAILED');
+  });
+
+  it('caps the lifetime at DEFAULT_POLICY when the caller names no cap', async () => {
+    const forever = await issueBusinessLicence(signer, { expiresAt: new Date((now + DEFAULT_POLICY.maxLifetimeSeconds.licence + 3600) * 1000) });
+    const report = await verifyLicence(forever, options());
+    expect(report.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+    expect(report.checks.find((c) => c.name === 'validity-window')?.result).toBe('INDETERMINATE');
+    const nan = await verifyLicence(forever, options({ maxLifetimeSeconds: Number.NaN }));
+    expect(nan.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+  });
+
+  it.each([
+    ['a non-http uri', 'file:///etc/status'],
+    ['a relative uri', 'status/1'],
+    ['an over-long uri', `https://gd.tongban.example/${'x'.repeat(2048)}`],
+  ])('refuses a status list reference with %s (FORMAT_FAILURE)', async (_label, uri) => {
+    const odd = await issueBusinessLicence(signer, { status: { idx: 7, uri } });
+    const report = await verifyLicence(odd, { ...options(), status: { lookup: async () => ({ ok: true, status: 0, listIssuedAt: new Date() }) } });
+    expect(report.subIndication).toBe('FORMAT_FAILURE');
+    expect(report.checks.find((c) => c.name === 'format')?.result).toBe('FAILED');
   });
 });

@@ -1,6 +1,6 @@
-import type { JwsAlgorithm } from '../../crypto/algorithms.js';
 import type { StatusReference, StatusResolver } from '../../status/status-resolver.js';
-import type { TrustedIssuer, TrustMaterial } from '../../trust/trust-material.js';
+import type { TrustMaterial } from '../../trust/trust-material.js';
+import type { JwsCredentialState } from '../../verification/checks/jws-state.js';
 import type { LicenceType } from './catalogue.js';
 import type { ParsedSdJwt } from './sd-jwt-format.js';
 
@@ -16,11 +16,11 @@ export interface LicenceVerificationOptions {
   audience?: string;
   /** Demand a key-binding JWT even without nonce/audience. */
   requireKeyBinding?: boolean;
-  /** Allowed clock difference for iat/nbf/exp, seconds; default 60, capped at 3600. */
+  /** Allowed clock difference for iat/nbf/exp, seconds; default DEFAULT_POLICY.clockSkewSeconds, capped at 3600. */
   clockSkewSeconds?: number;
   /** Oldest key-binding JWT (by its iat) accepted, seconds; default 300. */
   keyBindingMaxAgeSeconds?: number;
-  /** Longest lifetime (exp − iat) accepted, seconds (VerificationPolicy.maxLifetimeSeconds.licence). */
+  /** Longest lifetime (exp − iat) accepted, seconds; default DEFAULT_POLICY.maxLifetimeSeconds.licence. */
   maxLifetimeSeconds?: number;
   trustSource?: 'federation' | 'caller';
 }
@@ -39,28 +39,22 @@ export interface LicenceEnvelope {
   cnfJwk?: JsonWebKey;
 }
 
-/** The state the licence checks read and extend, in pipeline order. */
-export interface LicenceState {
+/**
+ * The state the licence checks read and extend, in pipeline order. It is a JwsCredentialState (the
+ * format check sets `jws` to the issuer-signed JWT and `payload` to its payload), so the checks every
+ * JWS credential shares (src/verification/checks/) run on licences unchanged.
+ */
+export interface LicenceState extends JwsCredentialState {
   readonly credential: string;
   readonly options: LicenceVerificationOptions;
-  readonly at: Date;
-  readonly skewSeconds: number;
   parsed?: ParsedSdJwt;
   envelope?: LicenceEnvelope;
-  alg?: JwsAlgorithm;
-  issuer?: TrustedIssuer;
   /** The processed payload (disclosed claims in place), after the disclosures check. */
   claims?: Record<string, unknown>;
   licenceType?: LicenceType;
 }
 
-export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
 /** The same bound as CLOCK_SKEW_SECONDS in the node configuration. */
 export const MAX_CLOCK_SKEW_SECONDS = 3600;
 export const DEFAULT_KEY_BINDING_MAX_AGE_SECONDS = 300;
 
-/** Reads a state field a previous check must have set; a missing one is a pipeline-order bug, not input. */
-export function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`${what} is not available: check order`);
-  return value;
-}

@@ -1,27 +1,49 @@
+import { algorithmCheck } from '../../verification/checks/algorithm.js';
+import { issuerKeyCheck } from '../../verification/checks/issuer-key.js';
+import { signatureCheck } from '../../verification/checks/signature.js';
+import { statusCheck } from '../../verification/checks/status.js';
+import { validityWindowCheck } from '../../verification/checks/validity-window.js';
 import { runPipeline, type Check } from '../../verification/pipeline.js';
+import { DEFAULT_POLICY, type VerificationPolicy } from '../../verification/policy.js';
 import type { IssuerSummary, ValidationReport } from '../../verification/report.js';
-import { algorithmCheck } from './checks/algorithm.js';
 import { disclosuresCheck } from './checks/disclosures.js';
 import { formatCheck } from './checks/format.js';
-import { issuerKeyCheck } from './checks/issuer-key.js';
 import { keyBindingCheck } from './checks/key-binding.js';
 import { licenceTypeCheck } from './checks/licence-type.js';
-import { signatureCheck } from './checks/signature.js';
-import { statusCheck } from './checks/status.js';
-import { validityCheck } from './checks/validity.js';
-import { DEFAULT_CLOCK_SKEW_SECONDS, MAX_CLOCK_SKEW_SECONDS, type LicenceState, type LicenceVerificationOptions } from './verification-state.js';
+import { MAX_CLOCK_SKEW_SECONDS, type LicenceState, type LicenceVerificationOptions } from './verification-state.js';
 
 export type { LicenceVerificationOptions } from './verification-state.js';
 export { isSdJwt } from './sd-jwt-format.js';
 
-/** The checks of a licence verification, in order; the first that does not pass decides. */
+/**
+ * The checks of a licence verification, in order; the first that does not pass decides. The JWS
+ * checks are the ones every JWS credential shares; only format, disclosures, key binding and the type
+ * rules are the licence's own.
+ */
 export function licenceChecks(): Check<LicenceState>[] {
-  return [formatCheck, algorithmCheck, issuerKeyCheck, signatureCheck, disclosuresCheck, keyBindingCheck, validityCheck, statusCheck, licenceTypeCheck];
+  return [
+    formatCheck,
+    algorithmCheck,
+    issuerKeyCheck('licence'),
+    signatureCheck,
+    disclosuresCheck,
+    keyBindingCheck,
+    validityWindowCheck((state) => state.policy.maxLifetimeSeconds.licence),
+    statusCheck,
+    licenceTypeCheck,
+  ];
 }
 
 function skewOf(options: LicenceVerificationOptions): number {
-  const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
-  return Number.isFinite(skew) ? Math.min(Math.max(skew, 0), MAX_CLOCK_SKEW_SECONDS) : DEFAULT_CLOCK_SKEW_SECONDS;
+  const skew = options.clockSkewSeconds ?? DEFAULT_POLICY.clockSkewSeconds;
+  return Number.isFinite(skew) ? Math.min(Math.max(skew, 0), MAX_CLOCK_SKEW_SECONDS) : DEFAULT_POLICY.clockSkewSeconds;
+}
+
+/** The caller's policy values over DEFAULT_POLICY; an unusable lifetime cap falls back to the default, never to "no cap". */
+function policyOf(options: LicenceVerificationOptions): VerificationPolicy {
+  const lifetime = options.maxLifetimeSeconds;
+  const licence = typeof lifetime === 'number' && Number.isFinite(lifetime) && lifetime > 0 ? lifetime : DEFAULT_POLICY.maxLifetimeSeconds.licence;
+  return { clockSkewSeconds: skewOf(options), maxLifetimeSeconds: { ...DEFAULT_POLICY.maxLifetimeSeconds, licence } };
 }
 
 /** Only what the holder disclosed, plus the always-visible vct, identifier, iat and exp. */
@@ -46,7 +68,14 @@ function issuerSummary(state: LicenceState): IssuerSummary | undefined {
  */
 export async function verifyLicence(credential: string, options: LicenceVerificationOptions): Promise<ValidationReport> {
   const at = options.at ?? new Date();
-  const state: LicenceState = { credential: typeof credential === 'string' ? credential : '', options, at, skewSeconds: skewOf(options) };
+  const state: LicenceState = {
+    credential: typeof credential === 'string' ? credential : '',
+    options,
+    at,
+    trust: options.trust,
+    status: options.status,
+    policy: policyOf(options),
+  };
   const outcome = await runPipeline(licenceChecks(), state);
   const report: ValidationReport = {
     indication: outcome.indication,

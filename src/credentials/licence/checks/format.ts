@@ -1,3 +1,4 @@
+import { statusReferenceOf } from '../../../verification/checks/status.js';
 import { failed, passed, type Check } from '../../../verification/pipeline.js';
 import { parseLicenceIdentifier } from '../identifier.js';
 import { SD_JWT_VC_TYP } from '../sd-jwt-issue.js';
@@ -22,11 +23,9 @@ function envelopeOf(header: Record<string, unknown>, payload: Record<string, unk
   if (nbf !== undefined && !isNumericDate(nbf)) return 'payload nbf is not a NumericDate';
   const id = parseLicenceIdentifier(identifier);
   if (!id.ok) return `payload identifier: ${id.reason}`;
-  // draft-ietf-oauth-status-list §6.2: "status": {"status_list": {"idx": <non-negative int>, "uri": <string>}}.
-  const list = isObject(status) ? status.status_list : undefined;
-  if (!isObject(list) || !Number.isSafeInteger(list.idx) || (list.idx as number) < 0 || typeof list.uri !== 'string') {
-    return 'payload has no status_list reference';
-  }
+  // draft-ietf-oauth-status-list §6.2, read by the rule every JWS credential shares (http(s) uri, ≤ 2048 chars).
+  const reference = statusReferenceOf({ status });
+  if (!reference) return 'payload has no valid status_list reference';
   const envelope: LicenceEnvelope = {
     kid: header.kid,
     iss,
@@ -35,7 +34,7 @@ function envelopeOf(header: Record<string, unknown>, payload: Record<string, unk
     iat,
     exp,
     identifier: identifier as string,
-    status: { idx: list.idx as number, uri: list.uri },
+    status: reference,
   };
   if (nbf !== undefined) envelope.nbf = nbf as number;
   if (cnf !== undefined) {
@@ -55,6 +54,9 @@ export const formatCheck: Check<LicenceState> = {
     const envelope = envelopeOf(parsed.issuerJwt.header, parsed.payload);
     if (typeof envelope === 'string') return failed('FORMAT_FAILURE', envelope);
     state.parsed = parsed;
+    // What the shared JWS checks (algorithm, issuer-key, signature, validity-window, status) read.
+    state.jws = parsed.issuerJwt;
+    state.payload = parsed.payload;
     state.envelope = envelope;
     return passed(`SD-JWT with ${parsed.disclosures.length} disclosure(s)${parsed.keyBindingJwt ? ' and a key-binding JWT' : ''}`);
   },

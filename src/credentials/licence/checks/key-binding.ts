@@ -3,7 +3,8 @@ import { isAllowedJwsAlgorithm } from '../../../crypto/algorithms.js';
 import { parseCompactJws, parseJsonPayload } from '../../../crypto/jws.js';
 import { verifyJwsSignature } from '../../../crypto/verify-signature.js';
 import { failed, notApplicable, passed, type Check } from '../../../verification/pipeline.js';
-import { DEFAULT_KEY_BINDING_MAX_AGE_SECONDS, need, type LicenceState } from '../verification-state.js';
+import { required } from '../../../verification/checks/jws-state.js';
+import { DEFAULT_KEY_BINDING_MAX_AGE_SECONDS, type LicenceState } from '../verification-state.js';
 
 export const KB_JWT_TYP = 'kb+jwt';
 
@@ -29,8 +30,8 @@ export const keyBindingCheck: Check<LicenceState> = {
   name: 'key-binding',
   optional: true,
   run(state) {
-    const parsed = need(state.parsed, 'parsed SD-JWT');
-    const envelope = need(state.envelope, 'envelope');
+    const parsed = required(state.parsed, 'parsed SD-JWT');
+    const envelope = required(state.envelope, 'envelope');
     const { nonce, audience, requireKeyBinding } = state.options;
     const demanded = requireKeyBinding === true || nonce !== undefined || audience !== undefined;
     const kb = parsed.keyBindingJwt;
@@ -57,8 +58,8 @@ export const keyBindingCheck: Check<LicenceState> = {
     if (typeof payload.iat !== 'number' || !Number.isFinite(payload.iat)) return failed('FORMAT_FAILURE', 'key-binding JWT has no iat');
     const now = state.at.getTime() / 1000;
     const maxAge = state.options.keyBindingMaxAgeSeconds ?? DEFAULT_KEY_BINDING_MAX_AGE_SECONDS;
-    if (payload.iat > now + state.skewSeconds) return failed('SIG_CONSTRAINTS_FAILURE', 'key-binding JWT was made in the future');
-    if (payload.iat < now - maxAge - state.skewSeconds) return failed('SIG_CONSTRAINTS_FAILURE', `key-binding JWT is older than ${maxAge} s`);
+    if (payload.iat > now + state.policy.clockSkewSeconds) return failed('SIG_CONSTRAINTS_FAILURE', 'key-binding JWT was made in the future');
+    if (payload.iat < now - maxAge - state.policy.clockSkewSeconds) return failed('SIG_CONSTRAINTS_FAILURE', `key-binding JWT is older than ${maxAge} s`);
     const unchecked = [nonce === undefined ? 'nonce' : null, audience === undefined ? 'audience' : null].filter(Boolean);
     return passed(unchecked.length ? `holder key proven; ${unchecked.join(' and ')} not checked (verifier expected none)` : 'holder key proven for this verifier and nonce');
   },

@@ -1,7 +1,8 @@
 import { failed, passed, type Check } from '../../../verification/pipeline.js';
 import { holderSchema, licenceTypeByVct } from '../catalogue.js';
 import { parseLicenceIdentifier } from '../identifier.js';
-import { need, type LicenceState } from '../verification-state.js';
+import { required } from '../../../verification/checks/jws-state.js';
+import type { LicenceState } from '../verification-state.js';
 
 /** Claims the issuer-signed JWT carries in the clear; everything else must belong to the licence type. */
 const ENVELOPE_CLAIMS = new Set(['iss', 'region', 'vct', 'iat', 'exp', 'nbf', 'status', 'identifier', 'cnf', 'holder']);
@@ -14,8 +15,8 @@ const ENVELOPE_CLAIMS = new Set(['iss', 'region', 'vct', 'iat', 'exp', 'nbf', 's
 export const licenceTypeCheck: Check<LicenceState> = {
   name: 'type-rules',
   run(state) {
-    const envelope = need(state.envelope, 'envelope');
-    const claims = need(state.claims, 'claims');
+    const envelope = required(state.envelope, 'envelope');
+    const claims = required(state.claims, 'claims');
     const licenceType = licenceTypeByVct(envelope.vct);
     if (!licenceType) return failed('SIG_CONSTRAINTS_FAILURE', `unknown licence type ${envelope.vct}`);
     const id = parseLicenceIdentifier(envelope.identifier);
