@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import type { Knex } from 'knex';
 import { appendAudit } from '../audit/audit-log.js';
 import { conflict, invalidRequest, notFound } from '../errors.js';
+import { isUuid } from '../ids.js';
 import { SCOPES, isScope, type Scope } from './scopes.js';
 
 /** Who is calling: an API client from the database, or the bootstrap admin. */
@@ -42,6 +43,7 @@ export async function createClient(
 
 /** Disables a client at once: its token stops working on the next call. Not reversible: create a new client. */
 export async function disableClient(knex: Knex, id: string, actor: string): Promise<{ id: string; disabledAt: string }> {
+  if (!isUuid(id)) throw notFound(`client ${String(id).slice(0, 64)}`);
   const now = new Date();
   await knex.transaction(async (trx) => {
     const updated = await trx('api_clients').where({ id }).whereNull('disabled_at').update({ disabled_at: now });

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { appendAudit } from '../audit/audit-log.js';
 import { TongbanError, notFound } from '../errors.js';
+import { isUuid } from '../ids.js';
 import type { LocalStatusLists } from '../status/local-status-lists.js';
 import { STATUS_INVALID, STATUS_SUSPENDED, STATUS_VALID } from '../status/status-resolver.js';
 
@@ -31,6 +32,7 @@ export async function changeCredentialStatus(
   actor: string,
   reason?: string,
 ): Promise<{ id: string; status: string }> {
+  if (!isUuid(id)) throw notFound(`credential ${String(id).slice(0, 64)}`);
   const target = TARGET[change];
   const row = await deps.knex.transaction(async (trx) => {
     const current = await trx<CredentialRow>('credentials').where({ id }).forUpdate().first();

@@ -75,6 +75,14 @@ describe('client administration over HTTP', () => {
     expect((await node.call('POST', `/v1/clients/${created.body.id}/disable`)).status).toBe(409);
   });
 
+  it('answers a client id that only looks like a UUID with 400, not a database error', async () => {
+    for (const id of ['-'.repeat(36), 'a'.repeat(36)]) {
+      const response = await node.call('POST', `/v1/clients/${id}/disable`);
+      expect(response.status).toBe(400);
+      expect(response.body.error.code).toBe('INVALID_REQUEST');
+    }
+  });
+
   it('exposes when each key certificate expires', async () => {
     const metrics = await node.call('GET', '/metrics');
     expect(metrics.body).toMatch(/tongban_key_certificate_expiry_timestamp_seconds\{key="health-code-issuer"\} \d+/);

@@ -1,5 +1,6 @@
 // Seal management and stamping (issue 4): create, list, get, suspend, revoke, stamp. Domain code:
 // no HTTP here. Every change and every stamp is audited in the transaction that makes it.
+import { isUuid } from '../../ids.js';
 import { createHash, generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { appendAudit } from '../../audit/audit-log.js';
@@ -203,7 +204,7 @@ export class SealService {
 }
 
 function uuid(id: string): string {
-  if (typeof id !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw notFound('seal');
+  if (!isUuid(id)) throw notFound('seal');
   return id.toLowerCase();
 }
 

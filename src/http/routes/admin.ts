@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { listAudit, verifyAuditChain } from '../../audit/audit-log.js';
 import { createClient, disableClient } from '../../clients/clients.js';
 import { invalidRequest } from '../../errors.js';
+import { isUuid } from '../../ids.js';
 import { SCOPES } from '../../clients/scopes.js';
 import { json, type RouteSpec } from '../route.js';
 
@@ -31,7 +32,7 @@ export function adminRoutes(deps: { knex: Knex }): RouteSpec[] {
       scope: 'client:admin',
       responses: { 200: { description: 'disabled', schema: z.object({ id: z.string(), disabledAt: z.string() }) }, 404: { description: 'no such client' }, 409: { description: 'already disabled' } },
       async handle({ params, principal }) {
-        if (!/^[0-9a-f-]{36}$/i.test(params.id ?? '')) throw invalidRequest('client id must be a UUID');
+        if (!isUuid(params.id)) throw invalidRequest('client id must be a UUID');
         return json(200, await disableClient(deps.knex, params.id!.toLowerCase(), principal!.id));
       },
     },

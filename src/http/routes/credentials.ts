@@ -2,12 +2,12 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { changeCredentialStatus, type CredentialStatusChange } from '../../credentials/revoke.js';
 import { invalidRequest } from '../../errors.js';
+import { isUuid } from '../../ids.js';
 import type { LocalStatusLists } from '../../status/local-status-lists.js';
 import { json, type RouteSpec } from '../route.js';
 
 const reasonSchema = z.object({ reason: z.string().trim().min(1).max(500).optional() }).strict();
 const resultSchema = z.object({ id: z.string(), status: z.enum(['revoked', 'suspended', 'valid']) });
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function credentialRoutes(deps: { knex: Knex; statusLists: LocalStatusLists }): RouteSpec[] {
   const change = (action: CredentialStatusChange, summary: string): RouteSpec<z.infer<typeof reasonSchema>> => ({
@@ -19,7 +19,7 @@ export function credentialRoutes(deps: { knex: Knex; statusLists: LocalStatusLis
     body: { kind: 'json', schema: reasonSchema },
     responses: { 200: { description: 'status changed', schema: resultSchema }, 404: { description: 'no such credential' }, 409: { description: 'already revoked' } },
     async handle({ body, params, principal }) {
-      if (!UUID.test(params.id ?? '')) throw invalidRequest('credential id must be a UUID');
+      if (!isUuid(params.id)) throw invalidRequest('credential id must be a UUID');
       return json(200, await changeCredentialStatus(deps, params.id!.toLowerCase(), action, principal!.id, body.reason));
     },
   });
