@@ -41,18 +41,21 @@ async function run(...args: string[]): Promise<{ out: string; err: string }> {
 }
 
 describe('tongban present', () => {
+  const kbArgs = () => ['--holder-key', path.join(dir, 'holder.pem'), '--nonce', 'n-1', '--audience', 'https://agency.example'];
+  const kbExpect = { nonce: 'n-1', audience: 'https://agency.example' };
   it('prints a presentation that discloses only the chosen claims', async () => {
-    const { out } = await run('--credential', path.join(dir, 'licence.json'), '--disclose', 'companyName,address');
-    const report = await verify(out.trim());
+    // The licence is bound to a holder key, so it verifies only with key binding (an unbound presentation is not the holder's).
+    const { out } = await run('--credential', path.join(dir, 'licence.json'), '--disclose', 'companyName,address', ...kbArgs());
+    const report = await verify(out.trim(), kbExpect);
     expect(report.indication).toBe('TOTAL_PASSED');
     const { vct: _v, identifier: _i, iat: _a, exp: _e, ...disclosed } = report.claims!;
     expect(disclosed).toEqual({ companyName: businessFields.companyName, address: businessFields.address });
   });
 
   it('prints QR text and a terminal QR code with --qr', async () => {
-    const { out } = await run('--credential', path.join(dir, 'licence.txt'), '--disclose', 'companyName', '--qr');
+    const { out } = await run('--credential', path.join(dir, 'licence.txt'), '--disclose', 'companyName', '--qr', ...kbArgs());
     const [qrText] = out.split('\n');
-    expect((await verify(fromQrText(qrText!)!)).indication).toBe('TOTAL_PASSED');
+    expect((await verify(fromQrText(qrText!)!, kbExpect)).indication).toBe('TOTAL_PASSED');
     expect(out.split('\n').length).toBeGreaterThan(10);
   });
 

@@ -290,6 +290,32 @@ describe('key binding', () => {
     expect(report.subIndication).toBe('HASH_FAILURE');
   });
 
+  it('does not pass a licence with a holder key presented without key binding, even when the verifier demands nothing', async () => {
+    const presentation = await present(bound, { disclose: ['companyName'] });
+    const report = await verifyLicence(presentation, options());
+    expect(report.indication).toBe('INDETERMINATE');
+    expect(report.subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+    expect(report.claims).toBeUndefined();
+    const kb = report.checks.find((c) => c.name === 'key-binding');
+    expect(kb?.result).toBe('INDETERMINATE');
+    expect(kb?.detail).toMatch(/holder binding not proven/);
+    // The full SD-JWT as issued (what every agency that used the licence holds) is no better.
+    expect((await verifyLicence(bound, options())).subIndication).toBe('SIG_CONSTRAINTS_FAILURE');
+  });
+
+  it('passes a licence with a holder key and a valid key-binding JWT when the verifier demands nothing', async () => {
+    const presentation = await present(bound, { disclose: ['companyName'], keyBinding: { privateKey: holderKeys.privateKey, nonce, audience } });
+    const report = await verifyLicence(presentation, options());
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.checks.find((c) => c.name === 'key-binding')?.result).toBe('PASSED');
+  });
+
+  it('still skips key binding for a licence without a holder key', async () => {
+    const report = await verifyLicence(await present(licence, { disclose: ['companyName'] }), options());
+    expect(report.indication).toBe('TOTAL_PASSED');
+    expect(report.checks.find((c) => c.name === 'key-binding')?.result).toBe('SKIPPED');
+  });
+
   it('refuses a key-binding JWT on a licence that has no holder key', async () => {
     const presentation = await present(bound, { disclose: ['companyName'], keyBinding: { privateKey: holderKeys.privateKey, nonce, audience } });
     const kb = parts(presentation).at(-1)!;

@@ -18,9 +18,9 @@ function holderKey(jwk: JsonWebKey): KeyObject | null {
 }
 
 /**
- * The key-binding JWT (RFC 9901 §4.3, verified as §7.3 says). Required when the verifier demands it
- * (a nonce, an audience or requireKeyBinding) — then a licence without a holder key (`cnf`) cannot
- * satisfy it. Whenever a KB-JWT is present it is verified, demanded or not:
+ * The key-binding JWT (RFC 9901 §4.3, verified as §7.3 says). Required whenever the licence has a
+ * holder key (`cnf`), and when the verifier demands it (a nonce, an audience or requireKeyBinding) —
+ * then a licence without a holder key cannot satisfy it. Whenever a KB-JWT is present it is verified:
  *   typ kb+jwt, allowed alg, signature by the `cnf` key       → else SIG_CRYPTO_FAILURE / FORMAT_FAILURE
  *   sd_hash = base64url(SHA-256(<JWT>~<D1>~…~<Dn>~))          → else HASH_FAILURE
  *   nonce and aud equal to what the verifier expects          → else SIG_CONSTRAINTS_FAILURE
@@ -37,7 +37,10 @@ export const keyBindingCheck: Check<LicenceState> = {
     const kb = parsed.keyBindingJwt;
     if (!kb) {
       if (demanded) return failed('SIG_CONSTRAINTS_FAILURE', 'the verifier requires a key-binding JWT and none was presented');
-      return notApplicable(envelope.cnfJwk ? 'no key-binding JWT presented and none required' : 'licence is not bound to a holder key');
+      // A licence bound to a holder key is only the holder's to present: whoever else holds the full
+      // SD-JWT (every agency that used it) must not pass as the holder, demanded or not.
+      if (envelope.cnfJwk) return failed('SIG_CONSTRAINTS_FAILURE', 'holder binding not proven: the licence has a holder key (cnf) and no key-binding JWT was presented');
+      return notApplicable('licence is not bound to a holder key');
     }
     if (!envelope.cnfJwk) return failed('SIG_CONSTRAINTS_FAILURE', 'a key-binding JWT was presented but the licence has no holder key (cnf)');
     const jws = parseCompactJws(kb);
