@@ -51,6 +51,8 @@ export async function runPipeline<S>(checks: readonly Check<S>[], state: S): Pro
     let verdict: CheckVerdict;
     try {
       verdict = await check.run(state);
+      // A check that forgot to answer has not passed.
+      if (!verdict || typeof verdict.result !== 'string') throw new Error('the check returned no verdict');
     } catch (error) {
       verdict = failed('GENERIC', `check raised an error: ${error instanceof Error ? error.message : String(error)}`);
     }
