@@ -146,3 +146,30 @@ describe('a verifier that demands holder binding', () => {
     }
   });
 });
+
+describe('a revocation whose in-memory reload fails after the commit', () => {
+  let node: TestNode;
+  beforeAll(async () => {
+    node = await startTestNode();
+  });
+  afterAll(async () => node?.stop());
+
+  it('is still answered 200 and shown as REVOKED once the periodic refresh runs', async () => {
+    const issued = await node.call('POST', '/v1/health-codes', { holder: { name: '孙七', idNumber: '440106199001017777' }, status: 'green' });
+    const reload = node.statusLists.reload.bind(node.statusLists);
+    node.statusLists.reload = async () => {
+      throw new Error('database connection lost');
+    };
+    try {
+      expect((await node.call('POST', `/v1/credentials/${issued.body.id}/revoke`, {})).status).toBe(200);
+    } finally {
+      node.statusLists.reload = reload;
+    }
+    let report = await node.call('POST', '/v1/verify', { credential: issued.body.credential });
+    for (let i = 0; i < 80 && report.body.subIndication !== 'REVOKED'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      report = await node.call('POST', '/v1/verify', { credential: issued.body.credential });
+    }
+    expect(report.body.subIndication).toBe('REVOKED');
+  });
+});

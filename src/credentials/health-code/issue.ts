@@ -77,6 +77,8 @@ export async function issueHealthCode(
     return jws;
   });
   // A new list created by this issuance must be in memory before anyone verifies the credential.
-  if (allocatedList) await deps.statusLists.ensureLoaded(allocatedList);
+  // Best effort after the commit: the credential is issued; a failure here must not invite a retry that
+  // issues a second one. The periodic refresh loads the list within seconds.
+  if (allocatedList) await deps.statusLists.ensureLoaded(allocatedList).catch(() => undefined);
   return { id, credential, qr: toQrText(credential) };
 }
