@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/audit-log.js';
 import type { Signer } from '../../src/crypto/signer.js';
@@ -87,6 +88,26 @@ describe('issuing licences', () => {
   it('refuses a private key offered as the holder key', async () => {
     const error = await rejection(issueLicence(db.knex, deps, { ...request, holderKey: { kty: 'EC', crv: 'P-256', x: 'a', y: 'b', d: 'secret' } }, 'client-1'));
     expect(error.code).toBe('INVALID_HOLDER_KEY');
+  });
+
+  it.each([
+    ['garbage x/y', { kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' }],
+    ['a point not on the curve', { kty: 'EC', crv: 'P-256', x: Buffer.alloc(32, 1).toString('base64url'), y: Buffer.alloc(32, 2).toString('base64url') }],
+    ['a P-384 point labelled P-256', { ...(generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ format: 'jwk' }) as JsonWebKey), crv: 'P-256' }],
+    ['a short Ed25519 x', { kty: 'OKP', crv: 'Ed25519', x: 'AAAA' }],
+  ])('refuses a holder key with %s and leaves nothing behind', async (_label, holderKey) => {
+    const before = await db.knex('credentials').count<{ count: string }[]>('* as count');
+    const error = await rejection(issueLicence(db.knex, deps, { ...request, holderKey: holderKey as JsonWebKey }, 'client-1'));
+    expect(error.code).toBe('INVALID_HOLDER_KEY');
+    expect(error.status).toBe(400);
+    const after = await db.knex('credentials').count<{ count: string }[]>('* as count');
+    expect(after[0]!.count).toBe(before[0]!.count);
+  });
+
+  it('accepts a real public holder key', async () => {
+    const holderKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }) as JsonWebKey;
+    const issued = await issueLicence(db.knex, deps, { ...request, holderKey }, 'client-1');
+    expect(issued.credential).toContain('~');
   });
 
   it('is TOTAL_FAILED REVOKED once its status is set to revoked', async () => {

@@ -5,6 +5,7 @@ import type { Signer } from '../../crypto/signer.js';
 import { TongbanError } from '../../errors.js';
 import { holderPseudonym } from '../holder.js';
 import { validateLicenceRequest } from './catalogue.js';
+import { holderPublicKey } from './checks/key-binding.js';
 import { formatLicenceIdentifier, serialFor } from './identifier.js';
 import { createLicenceSdJwt, issuerIdentifier } from './sd-jwt-issue.js';
 
@@ -72,7 +73,10 @@ function checkHolderKey(jwk: unknown): JsonWebKey | undefined {
     (jwk as JsonWebKey).d === undefined;
   if (!ok) throw new TongbanError('INVALID_HOLDER_KEY', 'holderKey must be a public EC P-256/P-384 or Ed25519 JWK', 400);
   const { kty, crv, x, y } = jwk as JsonWebKey;
-  return y === undefined ? { kty, crv, x } : { kty, crv, x, y };
+  const publicJwk: JsonWebKey = y === undefined ? { kty, crv, x } : { kty, crv, x, y };
+  // The same parsing the verifier applies to cnf.jwk: a key it cannot use would make a licence that can never be bound.
+  if (!holderPublicKey(publicJwk)) throw new TongbanError('INVALID_HOLDER_KEY', 'holderKey is not a valid public key (x/y are not a point of the curve)', 400);
+  return publicJwk;
 }
 
 /**

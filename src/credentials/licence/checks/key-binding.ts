@@ -8,7 +8,8 @@ import { DEFAULT_KEY_BINDING_MAX_AGE_SECONDS, type LicenceState } from '../verif
 
 export const KB_JWT_TYP = 'kb+jwt';
 
-function holderKey(jwk: JsonWebKey): KeyObject | null {
+/** The holder's public key from a `cnf.jwk` (RFC 7800 §3.2), or null when the JWK is not a usable public key. */
+export function holderPublicKey(jwk: JsonWebKey): KeyObject | null {
   try {
     const key = createPublicKey({ key: jwk as never, format: 'jwk' });
     return key.type === 'public' ? key : null;
@@ -49,7 +50,7 @@ export const keyBindingCheck: Check<LicenceState> = {
     if (jws.header.crit !== undefined) return failed('FORMAT_FAILURE', 'key-binding JWT has crit extensions Tongban does not understand');
     const alg = jws.header.alg;
     if (!isAllowedJwsAlgorithm(alg)) return failed('CRYPTO_CONSTRAINTS_FAILURE', `key-binding algorithm ${JSON.stringify(alg)} is not allowed`);
-    const key = holderKey(envelope.cnfJwk);
+    const key = holderPublicKey(envelope.cnfJwk);
     if (!key) return failed('FORMAT_FAILURE', 'the holder key in cnf is not a usable public JWK');
     if (!verifyJwsSignature(alg, key, jws.signingInput, jws.signature)) return failed('SIG_CRYPTO_FAILURE', 'key-binding JWT signature does not verify with the holder key');
     const payload = parseJsonPayload(jws.payloadBytes);
