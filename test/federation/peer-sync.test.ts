@@ -184,6 +184,28 @@ describe('syncing a peer trust list', () => {
     expect(trust.issuersByKid(entry.kid)).toEqual([expect.objectContaining({ status: 'revoked', region: 'CN-SC' })]);
   });
 
+  it('keeps a revoked issuer revoked when the accepted list is no longer held in memory (re-pin, restart)', async () => {
+    const entry = issuerEntry('Sichuan Health Code Issuer');
+    const revoked: TrustListIssuerEntry = { ...entry, status: 'revoked', statusHistory: [...entry.statusHistory, { status: 'revoked', at: new Date().toISOString() }] };
+    const other = issuerEntry('Sichuan other issuer');
+    await publishList(5, [revoked, other]);
+    expect(await sync.syncPeer('CN-SC')).toMatchObject({ ok: true, sequence: 5 });
+    // The region's anchor is re-pinned: the stored list no longer verifies, so a restarted node holds nothing.
+    await pinPeer(db.knex, { region: 'CN-SC', url: `${server.url}/.well-known/tongban/trust-list`, anchor: certificateToPem(hongKong.anchorCertificate) }, 'test', { ownRegion: 'CN-GD' });
+    const fresh = new FederatedTrust();
+    const restarted = new PeerSync({ knex: db.knex, trust: fresh, region: 'CN-GD', logger, graceSeconds: 3600 });
+    await restarted.loadAll();
+    expect(fresh.peer('CN-SC')).toBeUndefined();
+    await publishList(6, [entry, other], hongKong, 'CN-SC');
+    expect(await restarted.syncPeer('CN-SC')).toMatchObject({ ok: false, error: 'TRUST_LIST_UNREVOKED' });
+    expect(fresh.issuersByKid(entry.kid)).toEqual([]);
+    await publishList(6, [revoked], hongKong, 'CN-SC');
+    expect(await restarted.syncPeer('CN-SC')).toMatchObject({ ok: false, error: 'TRUST_LIST_ISSUER_DROPPED' });
+    await publishList(6, [revoked, other], hongKong, 'CN-SC');
+    expect(await restarted.syncPeer('CN-SC')).toMatchObject({ ok: true, sequence: 6 });
+    expect(fresh.issuersByKid(entry.kid)).toEqual([expect.objectContaining({ status: 'revoked' })]);
+  });
+
   it('keeps accepting after the peer rotates its list-signing key under the same anchor', async () => {
     const entry = await acceptFirst();
     // A new list signer certified by the same issuing CA (the anchor is what we pinned, not the signer).

@@ -7,6 +7,7 @@ import { verifyTrustList, type AcceptedTrustList, type PreviousTrustList } from 
 import { boundedFetch, DEFAULT_FETCH_LIMITS, type FetchLimits } from './bounded-fetch.js';
 import { LocalCoordinator, notifyTrustChange, type SyncCoordinator, type TrustChange } from './coordination.js';
 import type { FederatedTrust } from './federated-trust.js';
+import type { IssuerStatus } from '../trust-material.js';
 import { peerIssuers } from './peer-issuers.js';
 import { getPeer, latestAcceptedList, listPeers, recordAccepted, recordFailure, recordUnchanged, type PeerRecord } from './peer-store.js';
 
@@ -195,11 +196,15 @@ export class PeerSync {
       return { region, ok: true, sequence: peer.lastSequence };
     }
 
-    const held = this.#o.trust.peer(region);
-    const previous: PreviousTrustList | undefined =
-      peer.lastSequence !== null && peer.lastHash !== null
-        ? { sequence: peer.lastSequence, hash: peer.lastHash, statuses: new Map(held?.issuers.map((i) => [i.kid, i.status]) ?? []) }
-        : undefined;
+    let previous: PreviousTrustList | undefined;
+    if (peer.lastSequence !== null && peer.lastHash !== null) {
+      // The statuses come from the last accepted list as stored, not from memory: what is held may be
+      // gone (a stored list that no longer verifies under a new pin or at this time is left out), and
+      // "revoked stays revoked" / "no issuer dropped" must hold all the same.
+      const statuses = await this.#previousStatuses(region);
+      if (!statuses) return this.#fail(peer, 'TRUST_SYNC_FAILED', 'the last accepted list cannot be read from the database; refusing to judge a new list without it');
+      previous = { sequence: peer.lastSequence, hash: peer.lastHash, statuses };
+    }
     const verdict = await verifyTrustList(fetched.body, { region, anchor }, { now, graceSeconds: this.#o.graceSeconds, previous, limits: this.#o.listLimits });
     if (!verdict.ok) return this.#fail(peer, verdict.code, verdict.message);
     if (fetched.etag) this.#etags.set(region, fetched.etag);
@@ -217,6 +222,21 @@ export class PeerSync {
     logger.info({ region, sequence: verdict.list.payload.sequence, issuers: verdict.list.payload.issuers.length, signer: verdict.list.signerKid }, 'peer trust list accepted');
     metrics.syncOutcome?.(region, 'accepted');
     return { region, ok: true, sequence: verdict.list.payload.sequence };
+  }
+
+  /**
+   * Issuer statuses of the last list accepted from `region`, read from its stored payload (verified when
+   * it was accepted; chain and time are not re-checked), merged with what is held in memory (revoked
+   * wins). Undefined when no stored list can be read.
+   */
+  async #previousStatuses(region: string): Promise<Map<string, IssuerStatus> | undefined> {
+    const stored = await latestAcceptedList(this.#o.knex, region);
+    const statuses = stored ? storedStatuses(stored.jws) : undefined;
+    if (!statuses) return undefined;
+    for (const issuer of this.#o.trust.peer(region)?.issuers ?? []) {
+      if (issuer.status === 'revoked' || !statuses.has(issuer.kid)) statuses.set(issuer.kid, issuer.status);
+    }
+    return statuses;
   }
 
   async #fail(peer: PeerRecord, code: string, message: string): Promise<PeerSyncResult> {
@@ -255,4 +275,27 @@ export class PeerSync {
       };
     });
   }
+}
+
+const ISSUER_STATUSES: readonly string[] = ['active', 'retired', 'revoked'] satisfies IssuerStatus[];
+
+/** The kid → status map of a stored (already accepted) trust list's payload, or undefined if unreadable. */
+export function storedStatuses(jws: string): Map<string, IssuerStatus> | undefined {
+  const parts = jws.trim().split('.');
+  if (parts.length !== 3) return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const issuers = (body as { issuers?: unknown } | null)?.issuers;
+  if (!Array.isArray(issuers)) return undefined;
+  const statuses = new Map<string, IssuerStatus>();
+  for (const entry of issuers as unknown[]) {
+    const { kid, status } = (entry ?? {}) as { kid?: unknown; status?: unknown };
+    if (typeof kid !== 'string' || typeof status !== 'string' || !ISSUER_STATUSES.includes(status)) return undefined;
+    statuses.set(kid, status as IssuerStatus);
+  }
+  return statuses;
 }
