@@ -104,6 +104,13 @@ export async function sealNode(dir: string, region = 'CN-GD') {
 }
 
 /** The trust material a node builds for its own seal CA (role `seal`). */
+/** The seal CA of `pki` as a partner's (peer) seal CA, vouched for by a trust list fresh until `freshUntil`. */
+export async function peerSealTrust(pki: RegionPki, freshUntil?: Date) {
+  const { IssuerIndex } = await import('../../src/trust/trust-material.js');
+  const [local] = (await localSealTrust(pki)).issuersWithRole('seal');
+  return new IssuerIndex([{ ...local!, source: 'peer', ...(freshUntil ? { freshUntil } : {}) }]);
+}
+
 export async function localSealTrust(pki: RegionPki) {
   const { IssuerIndex } = await import('../../src/trust/trust-material.js');
   return new IssuerIndex([

@@ -3,7 +3,7 @@ import type { Seal } from '../../src/credentials/seal/seal-types.js';
 import { PathCache } from '../../src/credentials/seal/verification/path-cache.js';
 import { verifyCertificate } from '../../src/credentials/seal/verification/verify-certificate.js';
 import type { SealVerificationContext } from '../../src/credentials/seal/verification/verify-stamp.js';
-import { DAY, derToPem, localSealTrust, regionPki, sealNode, tempDir } from './fixtures.js';
+import { DAY, derToPem, localSealTrust, peerSealTrust, regionPki, sealNode, tempDir } from './fixtures.js';
 
 describe('verifying a certificate', () => {
   const tmp = tempDir();
@@ -30,6 +30,16 @@ describe('verifying a certificate', () => {
     const report = await verifyCertificate({ certificate: seal.certificatePem, usage: 'seal' }, context);
     expect(report).toMatchObject({ indication: 'TOTAL_PASSED', credentialType: 'certificate', trustSource: 'federation', issuer: { region: 'CN-GD', kid: node.pki.sealCa.kid } });
     expect(report.claims).toMatchObject({ sealId: seal.id, agency: '证书验证局' });
+  });
+
+  it('answers TRY_LATER for a partner seal CA whose trust list is stale or has no freshness bound', async () => {
+    for (const freshUntil of [new Date(Date.now() - 60_000), undefined]) {
+      const peer = { ...context, trust: await peerSealTrust(node.pki, freshUntil), pathCache: new PathCache() };
+      const report = await verifyCertificate({ certificate: seal.certificatePem, usage: 'seal' }, peer);
+      expect(report, String(freshUntil)).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    }
+    const fresh = { ...context, trust: await peerSealTrust(node.pki, new Date(Date.now() + DAY)), pathCache: new PathCache() };
+    expect((await verifyCertificate({ certificate: seal.certificatePem, usage: 'seal' }, fresh)).indication).toBe('TOTAL_PASSED');
   });
 
   it('passes a seal certificate through its seal CA to caller-supplied anchors', async () => {

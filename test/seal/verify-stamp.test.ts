@@ -4,7 +4,7 @@ import type { Seal } from '../../src/credentials/seal/seal-types.js';
 import { PathCache } from '../../src/credentials/seal/verification/path-cache.js';
 import { verifyStamp, type SealVerificationContext } from '../../src/credentials/seal/verification/verify-stamp.js';
 import type { TrustMaterial } from '../../src/trust/trust-material.js';
-import { DAY, derToPem, localSealTrust, regionPki, sealNode, tempDir } from './fixtures.js';
+import { DAY, derToPem, localSealTrust, peerSealTrust, regionPki, sealNode, tempDir } from './fixtures.js';
 
 describe('verifying a stamp', () => {
   const tmp = tempDir();
@@ -50,6 +50,16 @@ describe('verifying a stamp', () => {
       ['certificate-path', 'PASSED'],
       ['revocation', 'PASSED'],
     ]);
+  });
+
+  it('answers TRY_LATER for a stamp under a partner seal CA whose trust list is stale or has no freshness bound', async () => {
+    const signature = await stamp();
+    for (const freshUntil of [new Date(node.clock.now.getTime() - 60_000), undefined]) {
+      const peer = { ...context, trust: await peerSealTrust(node.pki, freshUntil), pathCache: new PathCache() };
+      expect(await verifyStamp({ document, signature }, peer), String(freshUntil)).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' });
+    }
+    const fresh = { ...context, trust: await peerSealTrust(node.pki, new Date(node.clock.now.getTime() + DAY)), pathCache: new PathCache() };
+    expect((await verifyStamp({ document, signature }, fresh)).indication).toBe('TOTAL_PASSED');
   });
 
   it('passes a stamp against caller-supplied anchors and says so', async () => {

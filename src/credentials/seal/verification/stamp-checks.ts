@@ -14,6 +14,7 @@ import { x509 } from '../../../pki/x509.js';
 import { failed, passed, type Check } from '../../../verification/pipeline.js';
 import type { RevocationSource } from '../seal-crl-publisher.js';
 import type { Anchor, AnchorResolution } from './anchors.js';
+import { staleFederatedAnchor } from './federated-anchor-fresh.js';
 import { PathCache } from './path-cache.js';
 import { checkLeafRevocation } from './revocation-check.js';
 
@@ -180,9 +181,8 @@ export const certificatePathCheck: Check<StampState> = {
     state.path = verdict.path;
     const anchorFingerprint = fingerprintOf(verdict.path[verdict.path.length - 1]!);
     state.anchor = set.anchors.find((a) => a.fingerprint === anchorFingerprint);
-    if (state.anchor?.issuer?.freshUntil && state.anchor.issuer.freshUntil < state.now) {
-      return failed('TRY_LATER', `the trust list of ${state.anchor.issuer.region} is stale`);
-    }
+    const stale = staleFederatedAnchor(state.anchor?.issuer, state.now);
+    if (stale) return stale;
     return passed(verdict.detail);
   },
 };

@@ -4,7 +4,8 @@ import { parseCertificate } from '../../../pki/certificates.js';
 import { x509 } from '../../../pki/x509.js';
 import { failed, passed, runPipeline, type Check } from '../../../verification/pipeline.js';
 import type { ValidationReport } from '../../../verification/report.js';
-import { resolveAnchors, type AnchorResolution } from './anchors.js';
+import { fingerprint, resolveAnchors, type AnchorResolution } from './anchors.js';
+import { staleFederatedAnchor } from './federated-anchor-fresh.js';
 import { checkLeafRevocation } from './revocation-check.js';
 import { sealClaims } from './seal-claims.js';
 import { validateWithCache } from './stamp-checks.js';
@@ -68,6 +69,10 @@ const pathCheck: Check<CertificateState> = {
     const verdict = await validateWithCache(certificates, state.anchors.set.key, state.anchors.set.anchors, state.at!, state.context.pathCache, state.usage);
     if (!verdict.ok) return failed(verdict.subIndication, verdict.detail);
     state.path = verdict.path;
+    const top = verdict.path[verdict.path.length - 1]!;
+    const anchor = state.anchors.set.anchors.find((a) => a.fingerprint === fingerprint(top.rawData));
+    const stale = staleFederatedAnchor(anchor?.issuer, state.now);
+    if (stale) return stale;
     return passed(verdict.detail);
   },
 };
