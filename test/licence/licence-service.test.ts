@@ -110,6 +110,24 @@ describe('issuing licences', () => {
     expect(issued.credential).toContain('~');
   });
 
+  it('answers with the issued licence even when loading the status list after the commit fails', async () => {
+    const failingLoad: LicenceIssuerDeps['statusLists'] = {
+      allocate: (trx, kid, purpose) => statusLists.allocate(trx, kid, purpose),
+      ensureLoaded: async () => {
+        throw new Error('database connection lost');
+      },
+    };
+    const issued = await issueLicence(db.knex, { ...deps, statusLists: failingLoad }, request, 'client-1');
+    expect(issued.credential).toContain('~');
+    expect(await db.knex('credentials').where({ id: issued.id }).first()).toBeDefined();
+  });
+
+  it('requires the status-list dependency to load what it allocates (ensureLoaded is not optional)', () => {
+    // @ts-expect-error a status-list dependency without ensureLoaded would silently skip loading the list
+    const withoutLoad: LicenceIssuerDeps['statusLists'] = { allocate: (trx, kid, purpose) => statusLists.allocate(trx, kid, purpose) };
+    expect(withoutLoad).toBeDefined();
+  });
+
   it('is TOTAL_FAILED REVOKED once its status is set to revoked', async () => {
     const issued = await issueLicence(db.knex, deps, request, 'client-1');
     const row = await db.knex('credentials').where({ id: issued.id }).first();

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { appendAudit } from '../../audit/audit-log.js';
 import type { Signer } from '../../crypto/signer.js';
 import { TongbanError } from '../../errors.js';
+import type { LocalStatusLists } from '../../status/local-status-lists.js';
 import { holderPseudonym } from '../holder.js';
 import { validateLicenceRequest } from './catalogue.js';
 import { holderPublicKey } from './checks/key-binding.js';
@@ -11,19 +12,8 @@ import { createLicenceSdJwt, issuerIdentifier } from './sd-jwt-issue.js';
 
 export const LICENCE_STATUS_PURPOSE = 'licence';
 
-export interface StatusAllocation {
-  listId: string;
-  index: number;
-  uri: string;
-}
-
-/** The part of the status-list module issuance needs (LocalStatusLists provides it). */
-export interface StatusAllocator {
-  /** Reserves the next status index for a credential, inside the issuing transaction. */
-  allocate(trx: Knex.Transaction, issuerKid: string, purpose: string): Promise<StatusAllocation>;
-  /** Loads a list created by an issuance into memory, after the transaction committed. */
-  ensureLoaded?(listId: string): Promise<void>;
-}
+/** The part of the status-list module issuance needs: allocate inside the transaction, load after the commit. */
+export type StatusAllocator = Pick<LocalStatusLists, 'allocate' | 'ensureLoaded'>;
 
 export interface LicenceIssuerDeps {
   /** RegionPki.licenceIssuer. */
@@ -135,6 +125,13 @@ export async function issueLicence(
     );
     return { id, identifier, credential };
   });
-  if (allocatedList && deps.statusLists.ensureLoaded) await deps.statusLists.ensureLoaded(allocatedList);
+  if (allocatedList) {
+    try {
+      await deps.statusLists.ensureLoaded(allocatedList);
+    } catch {
+      // Best effort: the licence is committed and issued. Failing the response now would make the caller
+      // retry into a duplicate licence; the node's periodic status-list refresh loads the list instead.
+    }
+  }
   return issued;
 }
