@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/audit/audit-log.js';
 import type { Signer } from '../../src/crypto/signer.js';
 import { holderPseudonym } from '../../src/credentials/holder.js';
-import { formatLicenceIdentifier, isValidLicenceIdentifier, serialFor } from '../../src/credentials/licence/identifier.js';
+import { formatLicenceIdentifier, parseLicenceIdentifier, serialFor } from '../../src/credentials/licence/identifier.js';
 import { issueLicence, type LicenceIssuerDeps } from '../../src/credentials/licence/issue-licence.js';
 import { present } from '../../src/credentials/licence/present.js';
 import { listUsage, useLicence } from '../../src/credentials/licence/usage.js';
@@ -49,7 +49,7 @@ async function rejection(action: Promise<unknown>): Promise<TongbanError> {
 describe('issuing licences', () => {
   it('issues a business licence that verifies in full and as a selective presentation', async () => {
     const issued = await issueLicence(db.knex, deps, request, 'client-1');
-    expect(isValidLicenceIdentifier(issued.identifier)).toBe(true);
+    expect(parseLicenceIdentifier(issued.identifier).ok).toBe(true);
     expect(issued.identifier).toMatch(new RegExp(`^1\\.2\\.156\\.3005\\.2\\.TB0001\\.${AUTHORITY}\\.\\d{10}\\.001\\.[0-9A-Z]$`));
     const full = await verifyLicence(issued.credential, verifyOptions());
     expect(full.indication).toBe('TOTAL_PASSED');

@@ -104,10 +104,6 @@ const TYPES: LicenceType[] = [
 const BY_TYPE = new Map(TYPES.map((t) => [t.type, t]));
 const BY_VCT = new Map(TYPES.map((t) => [t.vct, t]));
 
-export function licenceTypes(): readonly LicenceType[] {
-  return TYPES;
-}
-
 export function licenceTypeByName(type: string): LicenceType | undefined {
   return BY_TYPE.get(type);
 }

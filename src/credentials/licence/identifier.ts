@@ -80,7 +80,3 @@ export function parseLicenceIdentifier(text: unknown): IdentifierCheck {
   if (!mod37_36Verify(body(parts).replaceAll('.', ''), check)) return { ok: false, reason: 'check character does not match (ISO 7064 MOD 37,36)' };
   return { ok: true, identifier: { ...parts, check } };
 }
-
-export function isValidLicenceIdentifier(text: unknown): boolean {
-  return parseLicenceIdentifier(text).ok;
-}
