@@ -5,8 +5,12 @@ import { x509 } from './x509.js';
 const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
 export interface CertificateProfile {
-  /** Distinguished name, e.g. `CN=Guangdong Trust Anchor, O=Tongban, C=CN`. */
-  subject: string;
+  /**
+   * Distinguished name: an RFC 4514 string (e.g. `CN=Guangdong Trust Anchor, O=Tongban, C=CN`) for
+   * fixed names, or an `x509.Name` / JsonName for names built from user input, which is encoded as
+   * is, without a string round trip (attribute values starting with `#` or holding `\` survive).
+   */
+  subject: string | x509.Name | x509.JsonName;
   notBefore: Date;
   notAfter: Date;
   /** For a CA: the pathLenConstraint (RFC 5280 §4.2.1.9), or null for none. Absent → end entity. */

@@ -56,6 +56,16 @@ describe('seal management', () => {
     expect(seal.image).toEqual({ type: 'png', sha256: createHash('sha256').update(PNG).digest('hex') });
   });
 
+  it('takes seal and agency names literally in the certificate subject (a leading #, backslashes)', async () => {
+    for (const name of ['#zz', '#', 'a\\', '\\2b']) {
+      const seal = await service.create({ name, agency: name, type: 'official' }, 'admin');
+      expect(seal.name).toBe(name);
+      const cert = new x509.X509Certificate(seal.certificatePem);
+      expect(cert.subjectName.getField('CN'), name).toEqual([name]);
+      expect(cert.subjectName.getField('O'), name).toEqual([name]);
+    }
+  });
+
   it('accepts an SVG image and marks a legal-representative seal as a personal seal (GB/T 38540 type 2)', async () => {
     const seal = await service.create({ name: '张三印', agency: '某某有限公司', type: 'legal-representative', image: SVG }, 'admin');
     const ext = new x509.X509Certificate(seal.certificatePem).getExtension(SEAL_PROPERTIES_OID)!;

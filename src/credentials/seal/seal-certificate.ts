@@ -15,9 +15,12 @@ export interface SealCertificateRequest {
 }
 
 /** The subject names the holder: O = agency, CN = seal name, C = CN (RFC 5280 §4.1.2.6). */
-export function sealSubject(agency: string, name: string): string {
-  // x509.Name escapes RFC 4514 special characters, so agency names with commas stay one attribute.
-  return new x509.Name([{ C: ['CN'] }, { O: [agency] }, { CN: [name] }]).toString();
+export function sealSubject(agency: string, name: string): x509.Name {
+  // Built from typed attribute values, never from RFC 4514 text: x509.Name reads a plain string
+  // value starting with `#` as hex BER and unescapes `\` and quotes, so `#zz` failed (500) and
+  // `a\` lost its backslash. The string types are those x509.Name picks for plain text.
+  const literal = (value: string) => [x509.Name.isPrintableString(value) ? { printableString: value } : { utf8String: value }];
+  return new x509.Name([{ C: literal('CN') }, { O: literal(agency) }, { CN: literal(name) }]);
 }
 
 export async function issueSealCertificate(request: SealCertificateRequest): Promise<x509.X509Certificate> {
