@@ -40,6 +40,7 @@ import { callerAnchoredTrust } from './verification/caller-trust.js';
 import { CredentialVerifier } from './verification/verify-credential.js';
 
 export const VERSION = '0.1.0';
+const STATUS_REFRESH_MS = 5_000;
 
 /** A running region node: its HTTP server and the parts tests and the CLI reach into. */
 export interface TongbanNode {
@@ -108,12 +109,11 @@ export async function startNode(config: Config, options: { logger?: Logger } = {
       ttlSeconds: config.statusListTtlSeconds,
     });
     await statusLists.refresh();
-    if (database.kind === 'pg') {
-      // Other nodes of the region may change statuses in the shared database.
-      const timer = setInterval(() => statusLists.refresh().catch((err) => logger.warn({ err }, 'status list refresh failed')), 5_000);
-      timer.unref();
-      timers.push(timer);
-    }
+    // Memory follows the database: other nodes of the region change statuses in a shared database, and
+    // on any backend a reload that failed after a commit must not leave a revocation unseen for good.
+    const statusTimer = setInterval(() => statusLists.refresh().catch((err) => logger.warn({ err }, 'status list refresh failed')), STATUS_REFRESH_MS);
+    statusTimer.unref();
+    timers.push(statusTimer);
 
     watchKeyCertificates(pki, metrics, logger);
 

@@ -44,6 +44,8 @@ export async function changeCredentialStatus(
     await appendAudit(trx, { actor, action: `credential.${change}`, subject: id, details: { type: current.type, ...(reason ? { reason } : {}) } });
     return current;
   });
-  await deps.statusLists.reload(row.status_list_id);
+  // Committed: the answer is yes whatever happens next. If this reload fails, the node's periodic
+  // refresh shows the new status within seconds; failing the request would invite a retry (409).
+  await deps.statusLists.reload(row.status_list_id).catch(() => undefined);
   return { id, status: target.status };
 }
