@@ -174,6 +174,14 @@ describe('health-code verification pipeline', () => {
       const report = await verify(await sign(claims({ status: { status_list: { idx: 0, uri: 'https://elsewhere.example/x' } } })));
       expect(report.subIndication).toBe('TRY_LATER');
     });
+    it('is INDETERMINATE (TRY_LATER) when the status source itself fails', async () => {
+      const token = await sign(claims());
+      const report = await verifyHealthCode(
+        { token, at: NOW, trust: new IssuerIndex([issuer]), status: { lookup: async () => { throw new Error('connection reset'); } }, policy: DEFAULT_POLICY },
+        'federation',
+      );
+      expect(report.subIndication).toBe('TRY_LATER');
+    });
     it('fails a code without a status reference', async () => {
       const report = await verify(await sign(claims({ status: undefined })));
       expect(report.subIndication).toBe('FORMAT_FAILURE');

@@ -21,7 +21,12 @@ export const statusCheck: Check<JwsCredentialState> = {
     const issuer = required(state.issuer, 'issuer');
     const reference = statusReferenceOf(payload);
     if (!reference) return failed('FORMAT_FAILURE', 'the credential carries no valid status list reference');
-    const lookup = await state.status.lookup(reference, issuer, state.at);
+    let lookup: Awaited<ReturnType<typeof state.status.lookup>>;
+    try {
+      lookup = await state.status.lookup(reference, issuer, state.at);
+    } catch (error) {
+      lookup = { ok: false, reason: error instanceof Error ? error.message : 'the status source failed' };
+    }
     if (!lookup.ok) return failed('TRY_LATER', `status unavailable: ${lookup.reason}`);
     switch (lookup.status) {
       case STATUS_VALID:
