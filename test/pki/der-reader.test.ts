@@ -78,6 +78,30 @@ describe('strict DER reader', () => {
     expect(decodeOid(readElement(bytes(0x06, 1 + arc.length, 0x69, ...arc)))).toBe(`2.25.${2n ** 64n}`);
   });
 
+  it('refuses OIDs longer than 128 content bytes and arcs wider than 128 bits, quickly', () => {
+    const oid = (...contents: number[]) => {
+      const n = contents.length;
+      const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
+      return readElement(bytes(0x06, ...len, ...contents));
+    };
+    // 128 bytes of small arcs still decode; one more byte does not.
+    expect(decodeOid(oid(0x2a, ...new Array<number>(127).fill(0x01)))).toBe(`1.2${'.1'.repeat(127)}`);
+    expect(() => decodeOid(oid(0x2a, ...new Array<number>(128).fill(0x01)))).toThrow(/OID longer than 128 bytes/);
+    // A 60 KB arc is refused without decoding it.
+    const huge = [0x2a, ...new Array<number>(60_000).fill(0xff), 0x7f];
+    const started = performance.now();
+    expect(() => decodeOid(oid(...huge))).toThrow(DerError);
+    expect(performance.now() - started).toBeLessThan(50);
+    // 2.25.<2^128 - 1> (the widest UUID arc) decodes; 2^128 does not.
+    const arc = (value: bigint) => {
+      const out = [Number(value & 0x7fn)];
+      for (let v = value >> 7n; v > 0n; v >>= 7n) out.unshift(Number(v & 0x7fn) | 0x80);
+      return out;
+    };
+    expect(decodeOid(oid(0x69, ...arc(2n ** 128n - 1n)))).toBe(`2.25.${2n ** 128n - 1n}`);
+    expect(() => decodeOid(oid(0x69, ...arc(2n ** 128n)))).toThrow(/OID arc wider than 128 bits/);
+  });
+
   it('reads RFC 5280 times and refuses fractions and out-of-range fields', () => {
     expect(decodeTime(readElement(utcTime('491231235959Z'))).toISOString()).toBe('2049-12-31T23:59:59.000Z');
     expect(decodeTime(readElement(utcTime('500101000000Z'))).toISOString()).toBe('1950-01-01T00:00:00.000Z');

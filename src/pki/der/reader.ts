@@ -116,9 +116,18 @@ export function setOfElements(t: Tlv | undefined, what: string): Tlv[] {
 }
 
 /** OBJECT IDENTIFIER in dotted form; arcs of any size (bigint), each minimally encoded (X.690 §8.19.2). */
+/** The longest OID content we read (X.660 sets no limit; real OIDs are a few dozen bytes). */
+export const MAX_OID_BYTES = 128;
+/** The widest arc we read: 128 bits, so 2.25.<UUID> OIDs (X.667) still decode. */
+export const MAX_OID_ARC_BITS = 128;
+const MAX_OID_ARC = (1n << BigInt(MAX_OID_ARC_BITS)) - 1n;
+
 export function decodeOid(t: Tlv | undefined, what = 'OID'): string {
   const b = expectTag(t, TAG.OID, what).contents;
   if (b.length === 0) throw new DerError(label(what, 'empty OID'));
+  // Bounded before decoding: arcs are bigints, so a huge arc costs quadratic time (a 60 KB arc took
+  // ~0.5 s, reachable unauthenticated through /v1/verify). No OID we or RFC 5280 use comes near.
+  if (b.length > MAX_OID_BYTES) throw new DerError(label(what, `OID longer than ${MAX_OID_BYTES} bytes`));
   const arcs: bigint[] = [];
   let v = 0n;
   let started = false;
@@ -127,6 +136,7 @@ export function decodeOid(t: Tlv | undefined, what = 'OID'): string {
     if (!started && x === 0x80) throw new DerError(label(what, 'non-minimal OID arc'));
     started = true;
     v = (v << 7n) | BigInt(x & 0x7f);
+    if (v > MAX_OID_ARC) throw new DerError(label(what, `OID arc wider than ${MAX_OID_ARC_BITS} bits`));
     if (!(x & 0x80)) {
       arcs.push(v);
       v = 0n;
