@@ -238,6 +238,51 @@ describe('syncing a peer trust list', () => {
     expect(outcomes.slice(-2)).toEqual(['CN-SC accepted', 'CN-SC unchanged']);
   });
 
+  it('evicts a list accepted under an old anchor on re-pin (this node and, by reload, others) and forgets its ETag', async () => {
+    const entry = await acceptFirst();
+    const other = new FederatedTrust();
+    const otherNode = new PeerSync({ knex: db.knex, trust: other, region: 'CN-GD', logger, graceSeconds: 3600 });
+    await otherNode.loadAll();
+    expect(other.issuersByKid(entry.kid)).toHaveLength(1);
+    const seen: (string | undefined)[] = [];
+    const jws = await signTrustList(payload('CN-SC', 6, [entry]), sichuan.trustListSigner);
+    server.handler = (req, res) => {
+      seen.push(req.headers['if-none-match']);
+      if (req.headers['if-none-match'] === '"v6"') res.writeHead(304).end();
+      else res.writeHead(200, { etag: '"v6"' }).end(jws);
+    };
+    expect(await sync.syncPeer('CN-SC')).toMatchObject({ ok: true, sequence: 6 });
+    await pinPeer(db.knex, { region: 'CN-SC', url: `${server.url}/.well-known/tongban/trust-list`, anchor: certificateToPem(hongKong.anchorCertificate) }, 'test', { ownRegion: 'CN-GD' });
+    // What POST /v1/trust/peers does here, and the NOTIFY makes every other node do.
+    await sync.loadPeer('CN-SC');
+    await otherNode.loadPeer('CN-SC');
+    expect(trust.issuersByKid(entry.kid)).toEqual([]);
+    expect(other.issuersByKid(entry.kid)).toEqual([]);
+    // The old ETag is not sent again: the old list is not "in sync" under the new anchor.
+    const result = await sync.syncPeer('CN-SC');
+    expect(seen.at(-1)).toBeUndefined();
+    expect(result).toMatchObject({ ok: false, error: 'TRUST_LIST_WRONG_ANCHOR' });
+    expect(trust.issuersByKid(entry.kid)).toEqual([]);
+    // A newer list signed under the new anchor is accepted and held.
+    server.handler = undefined;
+    serveJws(await signTrustList(payload('CN-SC', 7, [entry]), hongKong.trustListSigner));
+    expect(await sync.syncPeer('CN-SC')).toMatchObject({ ok: true, sequence: 7 });
+    expect(trust.issuersByKid(entry.kid)).toHaveLength(1);
+  });
+
+  it('takes a 304 as unchanged only in answer to a conditional request for a held list', async () => {
+    await acceptFirst();
+    const restarted = new PeerSync({ knex: db.knex, trust, region: 'CN-GD', logger, graceSeconds: 3600 });
+    await restarted.loadAll();
+    const seen: (string | undefined)[] = [];
+    server.handler = (req, res) => {
+      seen.push(req.headers['if-none-match']);
+      res.writeHead(304).end();
+    };
+    expect(await restarted.syncPeer('CN-SC')).toMatchObject({ ok: false, error: 'TRUST_LIST_FETCH_FAILED' });
+    expect(seen).toEqual([undefined]);
+  });
+
   it('calls a partner that answers 304 with a list past its next update stale, not in sync', async () => {
     const entry = await acceptFirst();
     const jws = await signTrustList(payload('CN-SC', 6, [entry]), sichuan.trustListSigner);

@@ -119,4 +119,18 @@ describe('trust federation over HTTP', () => {
     expect(payload.regions.map((r: { region: string }) => r.region).sort()).toEqual(['CN-GD', 'CN-SC']);
     expect((await fetch(`${sichuan.url}/.well-known/tongban/list-of-lists`)).status).toBe(404);
   });
+
+  it("re-pinning a partner's anchor drops the list accepted under the old anchor at once", async () => {
+    const kid = sichuan.pki.healthCodeIssuer.kid;
+    expect(guangdong.federation.trust.issuersByKid(kid)).toHaveLength(1);
+    const other = await regionPki('CN-HK');
+    const repinned = await fetch(`${guangdong.url}/v1/trust/peers`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ region: 'CN-SC', url: `${sichuan.url}/.well-known/tongban/trust-list`, anchor: certificateToPem(other.anchorCertificate) }),
+    });
+    expect(repinned.status).toBe(201);
+    expect(guangdong.federation.trust.issuersByKid(kid)).toEqual([]);
+    expect(guangdong.federation.trust.peer('CN-SC')).toBeUndefined();
+  });
 });

@@ -110,6 +110,8 @@ export class Federation {
   /** POST /v1/trust/peers: pins a partner's anchor; its list is fetched right away in the background. */
   async pin(request: PinRequest, actor: string): Promise<PeerView> {
     await pinPeer(this.#o.knex, request, actor, { ownRegion: this.#o.pki.region });
+    // A changed anchor evicts the list accepted under the old one here; other nodes hear it by NOTIFY.
+    await this.peers.loadPeer(request.region);
     this.#peerScheduler.trigger(request.region);
     const view = (await this.peers.peers()).find((p) => p.region === request.region);
     return view!;

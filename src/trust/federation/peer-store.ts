@@ -6,6 +6,7 @@ import { x509 } from '../../pki/x509.js';
 import { REGION_PATTERN } from '../trust-list/format.js';
 import type { AcceptedTrustList } from '../trust-list/verify.js';
 import { isHttpUrl } from './bounded-fetch.js';
+import { notifyTrustChange } from './coordination.js';
 
 /** A pinned partner region, as stored in `trust_peers`. */
 export interface PeerRecord {
@@ -108,6 +109,8 @@ export async function pinPeer(
       const changed = existing.url !== pin.url || existing.anchor_pem !== anchorPem || existing.status !== 'active' || existing.source !== source;
       if (!changed) return fromRow(existing);
       await trx('trust_peers').where({ region: pin.region }).update(values);
+      // Other nodes must drop a list held under the old anchor and their ETag for the old pin.
+      if (existing.url !== pin.url || existing.anchor_pem !== anchorPem) await notifyTrustChange(trx, 'peer', pin.region);
     } else {
       await trx('trust_peers').insert({ region: pin.region, ...values, consecutive_failures: 0, created_at: now });
     }

@@ -64,7 +64,10 @@ export interface PeerSyncOptions {
  */
 export class PeerSync {
   readonly #o: Required<Omit<PeerSyncOptions, 'metrics'>> & { metrics: FederationMetrics };
-  readonly #etags = new Map<string, string>();
+  /** ETag of the last 200, with the pin (url + anchor) it was fetched under: a re-pin must not reuse it. */
+  readonly #etags = new Map<string, { etag: string; pin: string }>();
+  /** The anchor each held peer list was verified under: a re-pinned anchor evicts the list. */
+  readonly #heldAnchor = new Map<string, string>();
   readonly #inFlight = new Map<string, Promise<PeerSyncResult>>();
 
   constructor(options: PeerSyncOptions) {
@@ -117,9 +120,16 @@ export class PeerSync {
       this.#o.trust.removePeer(region);
       return;
     }
+    let current = this.#o.trust.peer(region);
+    if (current && this.#heldAnchor.get(region) !== peer.anchorPem) {
+      // Re-pinned: a list accepted under the old anchor is not trust material under the new one.
+      this.#o.logger.warn({ region, sequence: current.sequence }, "peer re-pinned; its list accepted under the old anchor leaves the trust material");
+      this.#o.trust.removePeer(region);
+      this.#heldAnchor.delete(region);
+      current = undefined;
+    }
     const stored = await latestAcceptedList(this.#o.knex, region);
     if (!stored) return;
-    const current = this.#o.trust.peer(region);
     if (current && current.sequence === stored.sequence) return;
     const anchor = parseCertificate(peer.anchorPem);
     if (!anchor) return;
@@ -130,14 +140,15 @@ export class PeerSync {
       this.#o.trust.removePeer(region);
       return;
     }
-    this.#install(verdict.list);
+    this.#install(verdict.list, peer.anchorPem);
   }
 
-  #install(list: AcceptedTrustList): void {
+  #install(list: AcceptedTrustList, anchorPem: string): void {
     const { region, sequence } = list.payload;
     const nextUpdate = new Date(list.payload.nextUpdate);
     const freshUntil = new Date(nextUpdate.getTime() + this.#o.graceSeconds * 1000);
     this.#o.trust.setPeer({ region, sequence, nextUpdate, freshUntil, hash: list.hash, issuers: peerIssuers(list.payload.issuers, region, freshUntil) });
+    if (this.#o.trust.peer(region)?.hash === list.hash) this.#heldAnchor.set(region, anchorPem);
     this.#o.metrics.peerState?.(region, { sequence, issuers: list.payload.issuers.length, stale: this.#o.clock() > freshUntil });
   }
 
@@ -182,7 +193,13 @@ export class PeerSync {
     if (!anchor) return this.#fail(peer, 'TRUST_LIST_WRONG_ANCHOR', 'the stored anchor does not parse');
     const now = this.#o.clock();
 
-    const fetched = await boundedFetch(peer.url, { accept: TRUST_LIST_MEDIA_TYPE, etag: peer.lastSequence !== null ? this.#etags.get(region) : undefined, limits: this.#o.fetchLimits });
+    const pin = `${peer.url}\n${peer.anchorPem}`;
+    const heldBefore = this.#o.trust.peer(region);
+    const cached = this.#etags.get(region);
+    // A conditional request only for what is held, fetched under the current pin.
+    const etag = peer.lastSequence !== null && heldBefore && cached?.pin === pin ? cached.etag : undefined;
+    if (cached && cached.pin !== pin) this.#etags.delete(region);
+    const fetched = await boundedFetch(peer.url, { accept: TRUST_LIST_MEDIA_TYPE, etag, limits: this.#o.fetchLimits });
     if (!fetched.ok) return this.#fail(peer, fetched.code, fetched.message);
     if (fetched.status === 304) {
       // "Not modified" is no excuse for a frozen list: past nextUpdate + grace the partner is stale,
@@ -190,6 +207,10 @@ export class PeerSync {
       const heldList = this.#o.trust.peer(region);
       if (heldList && now > heldList.freshUntil) {
         return this.#fail(peer, 'TRUST_LIST_STALE', `the partner answers "not modified" with a list past its next update + grace (${heldList.freshUntil.toISOString()})`);
+      }
+      // "Not modified" means something only in answer to our If-None-Match, about the list we hold.
+      if (etag === undefined || !heldList || heldList.sequence !== heldBefore?.sequence) {
+        return this.#fail(peer, 'TRUST_LIST_FETCH_FAILED', 'the partner answered 304 "not modified" to a request that was not conditional on a list held');
       }
       await recordUnchanged(knex, region, now);
       metrics.syncOutcome?.(region, 'unchanged');
@@ -207,9 +228,11 @@ export class PeerSync {
     }
     const verdict = await verifyTrustList(fetched.body, { region, anchor }, { now, graceSeconds: this.#o.graceSeconds, previous, limits: this.#o.listLimits });
     if (!verdict.ok) return this.#fail(peer, verdict.code, verdict.message);
-    if (fetched.etag) this.#etags.set(region, fetched.etag);
+    if (fetched.etag) this.#etags.set(region, { etag: fetched.etag, pin });
     if (verdict.unchanged) {
       await recordUnchanged(knex, region, now);
+      // Nothing held (e.g. evicted by a re-pin): the same list, now verified under the current anchor, is.
+      if (this.#o.trust.peer(region)?.hash !== verdict.list.hash) this.#install(verdict.list, peer.anchorPem);
       metrics.syncOutcome?.(region, 'unchanged');
       return { region, ok: true, sequence: verdict.list.payload.sequence };
     }
@@ -218,7 +241,7 @@ export class PeerSync {
       await recordAccepted(trx, region, verdict.list, now);
       await notifyTrustChange(trx, 'peer', region);
     });
-    this.#install(verdict.list);
+    this.#install(verdict.list, peer.anchorPem);
     logger.info({ region, sequence: verdict.list.payload.sequence, issuers: verdict.list.payload.issuers.length, signer: verdict.list.signerKid }, 'peer trust list accepted');
     metrics.syncOutcome?.(region, 'accepted');
     return { region, ok: true, sequence: verdict.list.payload.sequence };
