@@ -78,3 +78,34 @@ describe("partners' seal CRLs", () => {
     expect(checkLeafRevocation([leaf, sealCa], NOW, NOW, cache)).toMatchObject({ subIndication: 'REVOKED' });
   });
 });
+
+describe('fetching a CRL under one deadline', () => {
+  it('gives up on all distribution points once the budget of one prepare is spent', async () => {
+    let requests = 0;
+    const hanging = createServer(() => requests++); // accepts, never answers
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    try {
+      const base = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
+      const slowLeaf = await issueCertificate(
+        {
+          subject: 'CN=慢公章, O=成都市人民政府, C=CN',
+          notBefore: new Date(NOW.getTime() - 3600_000),
+          notAfter: new Date(NOW.getTime() + 86400_000),
+          keyUsages: x509.KeyUsageFlags.digitalSignature,
+          extraExtensions: [new x509.CRLDistributionPointsExtension([1, 2, 3, 4].map((i) => `${base}/crl${i}`))],
+        },
+        (await new FileKeyStore(path.join(dir, 'slow')).generate('slow')).publicKey,
+        sichuan.sealCa,
+      );
+      const cache = new RemoteCrlCache(() => true, { budgetMs: 400 });
+      const started = Date.now();
+      await cache.prepare([slowLeaf, sealCa], NOW);
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(requests).toBe(1);
+      expect(checkLeafRevocation([slowLeaf, sealCa], NOW, NOW, cache)).toMatchObject({ subIndication: 'TRY_LATER' });
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+    }
+  }, 8_000);
+});

@@ -6,6 +6,8 @@ import type { RevocationSource } from '../seal-crl-publisher.js';
 import { fingerprint } from './anchors.js';
 
 const CRL_LIMITS: FetchLimits = { timeoutMs: 5_000, maxBytes: 8 * 1024 * 1024, maxRedirects: 3 };
+/** The most one prepare() may spend fetching, over all distribution points (a verification waits on it). */
+const PREPARE_BUDGET_MS = 5_000;
 /** After a failed fetch, do not hammer the partner: the stamp stays TRY_LATER until this passes. */
 const RETRY_AFTER_MS = 60_000;
 const MAX_CAS = 1024;
@@ -20,14 +22,17 @@ export class RemoteCrlCache implements RevocationSource {
   readonly #failedAt = new Map<string, number>();
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #mayFetch: (anchor: x509.X509Certificate) => boolean;
+  readonly #budgetMs: number;
 
   /**
    * @param mayFetch whether a path ending at `anchor` may cause a fetch. Only anchors the federation
    * vouches for: a caller-supplied anchor must never make this node fetch a URL of the caller's
    * choosing (server-side request forgery through the CRL distribution point).
+   * @param options.budgetMs the overall deadline of one fetch round over all distribution points.
    */
-  constructor(mayFetch: (anchor: x509.X509Certificate) => boolean) {
+  constructor(mayFetch: (anchor: x509.X509Certificate) => boolean, options: { budgetMs?: number } = {}) {
     this.#mayFetch = mayFetch;
+    this.#budgetMs = options.budgetMs ?? PREPARE_BUDGET_MS;
   }
 
   revocationListFor(issuerFingerprint: string): RevocationList | undefined {
@@ -54,8 +59,14 @@ export class RemoteCrlCache implements RevocationSource {
   }
 
   async #fetch(key: string, urls: string[], issuer: x509.X509Certificate, now: Date): Promise<void> {
+    // One deadline for the whole round, not one per URL: four slow partners must not hold a
+    // verification for four fetch timeouts. What is left of the budget bounds each next fetch.
+    const deadline = Date.now() + this.#budgetMs;
     for (const url of urls) {
-      const outcome = await boundedFetch(url, { accept: 'application/pkix-crl', limits: CRL_LIMITS, binary: true });
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) break;
+      const limits = { ...CRL_LIMITS, timeoutMs: Math.min(CRL_LIMITS.timeoutMs, remaining) };
+      const outcome = await boundedFetch(url, { accept: 'application/pkix-crl', limits, binary: true });
       if (!outcome.ok || outcome.status !== 200) continue;
       const list = await RevocationList.load(outcome.bytes, new Uint8Array(issuer.rawData));
       // A CRL from the wrong CA, or one already past its nextUpdate, is no revocation information.
