@@ -103,7 +103,6 @@ export async function sealNode(dir: string, region = 'CN-GD') {
   return { pki, db, service, clock };
 }
 
-/** The trust material a node builds for its own seal CA (role `seal`). */
 /** The seal CA of `pki` as a partner's (peer) seal CA, vouched for by a trust list fresh until `freshUntil`. */
 export async function peerSealTrust(pki: RegionPki, freshUntil?: Date) {
   const { IssuerIndex } = await import('../../src/trust/trust-material.js');
@@ -111,6 +110,7 @@ export async function peerSealTrust(pki: RegionPki, freshUntil?: Date) {
   return new IssuerIndex([{ ...local!, source: 'peer', ...(freshUntil ? { freshUntil } : {}) }]);
 }
 
+/** The trust material a node builds for its own seal CA (role `seal`). */
 export async function localSealTrust(pki: RegionPki) {
   const { IssuerIndex } = await import('../../src/trust/trust-material.js');
   return new IssuerIndex([

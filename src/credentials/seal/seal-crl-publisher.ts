@@ -35,6 +35,8 @@ export class SealCrlPublisher implements RevocationSource {
   readonly #refreshMs: number;
   #current: RevocationList | undefined;
   #checkedAt = 0;
+  /** The one refresh under way: concurrent callers share it instead of each signing a CRL. */
+  #refreshing: Promise<RevocationList> | undefined;
 
   constructor(options: SealCrlPublisherOptions) {
     const issuerDer = options.sealCa.certificateChain[0];
@@ -82,6 +84,13 @@ export class SealCrlPublisher implements RevocationSource {
   async current(): Promise<RevocationList> {
     const now = this.#clock().getTime();
     if (this.#current && now - this.#checkedAt < this.#refreshMs && !this.#needsReissue(this.#current, now)) return this.#current;
+    this.#refreshing ??= this.#refresh(now).finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  async #refresh(now: number): Promise<RevocationList> {
     const row = await sealCrls(this.#knex).where({ issuer_fingerprint: this.issuerFingerprint }).orderBy('crl_number', 'desc').first();
     let list = row ? await this.#load(row) : undefined;
     if (!list || this.#needsReissue(list, now)) {
