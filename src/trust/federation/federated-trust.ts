@@ -42,7 +42,13 @@ export class FederatedTrust implements TrustMaterial {
     this.#rebuild();
   }
 
+  /**
+   * Installs a peer's accepted list. A lower sequence than the one held is ignored: a reload racing a
+   * sync must never put list N back over N+1 (and undo a revocation). Eviction is removePeer.
+   */
   setPeer(peer: PeerTrust): void {
+    const held = this.#peers.get(peer.region);
+    if (held && peer.sequence < held.sequence) return;
     this.#peers.set(peer.region, peer);
     this.#rebuild();
   }
