@@ -1,3 +1,4 @@
+import { decodeBase64 } from '../crypto/base64.js';
 import { parseCompactJws } from '../crypto/jws.js';
 import { HEALTH_CODE_TYP } from '../credentials/health-code/format.js';
 import { fromQrText, QR_PREFIX } from '../credentials/qr-text.js';
@@ -133,13 +134,4 @@ export class CredentialVerifier {
     if (typ === HEALTH_CODE_TYP || typ === undefined) return verifyHealthCode({ ...context, token: text, parsed: jws }, trustSource);
     return formatFailure(`unknown credential type ${JSON.stringify(typ)}`, base);
   }
-}
-
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** Strict base64 (RFC 4648 §4) with whitespace allowed between lines; null when malformed. */
-export function decodeBase64(text: string): Buffer | null {
-  const compact = text.replace(/\s+/g, '');
-  if (!BASE64.test(compact) || compact.length % 4 !== 0) return null;
-  return Buffer.from(compact, 'base64');
 }

@@ -3,6 +3,7 @@ import type { SealService } from '../../credentials/seal/seal-service.js';
 import { REVOCATION_REASONS, SEAL_TYPES } from '../../credentials/seal/seal-types.js';
 import { verifyCertificate } from '../../credentials/seal/verification/verify-certificate.js';
 import type { SealVerificationContext } from '../../credentials/seal/verification/verify-stamp.js';
+import { decodeBase64 } from '../../crypto/base64.js';
 import { invalidRequest } from '../../errors.js';
 import type { TrustMaterial } from '../../trust/trust-material.js';
 import { reportSchema } from '../../verification/verify-request.js';
@@ -48,10 +49,8 @@ const sealSchema = z.object({
 });
 const stampSchema = z.object({ signature: z.string().describe('base64 of a detached CMS SignedData (DER), CAdES baseline B'), signingTime: z.string() });
 
-const strictBase64 = (text: string): Buffer | undefined => (/^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 ? Buffer.from(text, 'base64') : undefined);
-
 function decodeDigest(text: string): Buffer {
-  const digest = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : strictBase64(text.replace(/-/g, '+').replace(/_/g, '/').padEnd(44, '='));
+  const digest = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : (/\s/.test(text) ? null : decodeBase64(text.replace(/-/g, '+').replace(/_/g, '/').padEnd(44, '=')));
   if (!digest || digest.length !== 32) throw invalidRequest('digest must be a SHA-256 digest: 64 hex digits or base64 of 32 bytes');
   return digest;
 }
@@ -98,7 +97,7 @@ export function sealRoutes(deps: SealRouteDeps): RouteSpec[] {
     async handle({ body, principal }) {
       let image: Buffer | undefined;
       if (body.image !== undefined) {
-        image = strictBase64(body.image.replace(/\s+/g, ''));
+        image = decodeBase64(body.image) ?? undefined;
         if (!image) throw invalidRequest('image must be base64');
       }
       const seal = await seals.create({ name: body.name, agency: body.agency, type: body.type, ...(image ? { image } : {}) }, principal!.id);

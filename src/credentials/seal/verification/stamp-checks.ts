@@ -2,6 +2,7 @@
 // building blocks: format checking, identification of the signing certificate, cryptographic
 // verification, X.509 certificate validation, revocation).
 import { createHash } from 'node:crypto';
+import { decodeBase64 } from '../../../crypto/base64.js';
 import { certificateFields, tryCertificateFields, type CertificateFields } from '../../../pki/cms/certificate-fields.js';
 import { DerError as CmsFormatError, decodeOctetString, decodeOid, decodeTime } from '../../../pki/der/reader.js';
 import { decodeSigningCertificateV2, essCertIdMatches } from '../../../pki/cms/ess.js';
@@ -39,11 +40,8 @@ export interface StampState {
   anchor?: Anchor;
 }
 
-function decodeSignature(signature: Uint8Array | string): Uint8Array | undefined {
-  if (typeof signature !== 'string') return signature;
-  const text = signature.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) return undefined;
-  return Buffer.from(text, 'base64');
+function decodeSignature(signature: Uint8Array | string): Uint8Array | null {
+  return typeof signature === 'string' ? decodeBase64(signature) : signature;
 }
 
 const formatFailure = (error: unknown) =>
