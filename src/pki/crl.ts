@@ -1,8 +1,8 @@
 // Certificate revocation lists (RFC 5280 §5): issued by a CA Signer, and read back as a verified,
 // indexed list a verifier consults from memory.
-import { createHash } from 'node:crypto';
 import type { Signer } from '../crypto/signer.js';
 import { integer } from './der/writer.js';
+import { certificateFingerprint } from './fingerprint.js';
 import { x509 } from './x509.js';
 
 /** RFC 5280 §5.3.1 reason codes Tongban issues. certificateHold is a suspension, not a revocation. */
@@ -94,7 +94,7 @@ export class RevocationList {
       const issuer = new x509.X509Certificate(new Uint8Array(issuerDer));
       if (!Buffer.from(crl.issuerName.toArrayBuffer()).equals(Buffer.from(issuer.subjectName.toArrayBuffer()))) return null;
       if (!(await crl.verify({ publicKey: issuer }))) return null;
-      return new RevocationList(Buffer.from(der), crl, createHash('sha256').update(issuerDer).digest('hex'));
+      return new RevocationList(Buffer.from(der), crl, certificateFingerprint(issuerDer));
     } catch {
       return null;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pathFingerprint, validatePath } from '../../src/pki/path/validate.js';
+import { validatePath } from '../../src/pki/path/validate.js';
 import { x509 } from '../../src/pki/x509.js';
 import { EKU, ca, chain3, genKeys, leaf, makeCert, mutate, root } from './path-fixtures.js';
 
@@ -174,18 +174,5 @@ describe('validatePath: never throws', () => {
     const r = await validatePath(input(c.leaf.cert, [junk, c.ica.cert], [c.root.cert]));
     expect(r.valid, r.detail).toBe(true);
     expect(r.checks.find((k) => k.name === 'path.parse')?.detail).toMatch(/ignored unparseable/);
-  });
-});
-
-describe('pathFingerprint', () => {
-  it('is stable under anchor order and sensitive to path, purpose and EKU', async () => {
-    const c = await chain3();
-    const other = await root('CN=Other');
-    const path = [c.leaf.cert, c.ica.cert, c.root.cert];
-    const a = pathFingerprint(path, [c.root.cert, other.cert], 'seal');
-    expect(pathFingerprint(path, [other.cert, c.root.cert], 'seal')).toBe(a);
-    expect(pathFingerprint(path, [c.root.cert], 'seal')).not.toBe(a);
-    expect(pathFingerprint(path, [c.root.cert, other.cert], 'any')).not.toBe(a);
-    expect(pathFingerprint(path, [c.root.cert, other.cert], 'seal', [EKU.documentSigning])).not.toBe(a);
   });
 });

@@ -11,7 +11,7 @@ import { loadOrCreateRegionPki, type RegionPki } from '../../src/pki/region-pki.
 import { x509 } from '../../src/pki/x509.js';
 import { RemoteCrlCache } from '../../src/credentials/seal/verification/remote-crls.js';
 import { checkLeafRevocation } from '../../src/credentials/seal/verification/revocation-check.js';
-import { fingerprint } from '../../src/credentials/seal/verification/anchors.js';
+import { certificateFingerprint as fingerprint } from '../../src/pki/fingerprint.js';
 
 const NOW = new Date();
 let dir: string;

@@ -2,10 +2,10 @@ import type { x509 } from '../../pki/x509.js';
 // The seal CA's CRL (RFC 5280 §5): reissued on every revocation or suspension and before it goes
 // stale, stored with an increasing CRL number, and kept in memory for the verifier and for
 // `GET /v1/seals/crl`.
-import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Signer } from '../../crypto/signer.js';
 import { issueCrl, RevocationList, type CrlEntry } from '../../pki/crl.js';
+import { certificateFingerprint } from '../../pki/fingerprint.js';
 import { sealCrls, seals, type SealCrlRow } from './seal-repository.js';
 
 export interface SealCrlPublisherOptions {
@@ -44,7 +44,7 @@ export class SealCrlPublisher implements RevocationSource {
     this.#knex = options.knex;
     this.#sealCa = options.sealCa;
     this.#issuerDer = issuerDer;
-    this.issuerFingerprint = createHash('sha256').update(issuerDer).digest('hex');
+    this.issuerFingerprint = certificateFingerprint(issuerDer);
     this.#clock = options.clock ?? (() => new Date());
     this.#validityMs = options.validityMs ?? 24 * 3600_000;
     this.#refreshMs = options.refreshMs ?? 30_000;

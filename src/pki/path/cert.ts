@@ -15,8 +15,8 @@ import {
   integerBytes,
   readElement,
   sequenceOf,
-  toHex,
 } from '../der/reader.js';
+import { certificateFingerprint } from '../fingerprint.js';
 import { type DecodedExtensions, type RawExtension, decodeExtensions } from './extensions.js';
 import { type Name, namesEqual, parseName } from './names.js';
 
@@ -115,7 +115,7 @@ export function parseCertificateDer(der: Uint8Array, source?: x509.X509Certifica
   if (sig.unused !== 0) throw new DerError('signature is not a whole number of octets');
   const { decoded, errors } = decodeExtensions(extensions);
   const spki = spkiT.raw;
-  const fingerprint = createHash('sha256').update(der).digest('hex');
+  const fingerprint = certificateFingerprint(der);
   const cert: ParsedCert = {
     der,
     fingerprint,
@@ -153,6 +153,3 @@ export function parseCertificate(c: x509.X509Certificate): ParseOutcome {
   }
 }
 
-export function serialHex(c: ParsedCert): string {
-  return toHex(c.serial);
-}

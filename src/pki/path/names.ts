@@ -20,7 +20,6 @@ export interface Name {
 }
 
 export const OID_EMAIL_ADDRESS = '1.2.840.113549.1.9.1';
-export const OID_COMMON_NAME = '2.5.4.3';
 
 const latin1 = new TextDecoder('latin1');
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,6 +1,5 @@
 // Entry point: RFC 5280 §6.1 certification path validation on parsed certificates, with path
 // building, §6.3 CRL checking and the seal profile. Never throws; fails closed.
-import { createHash } from 'node:crypto';
 import type { CheckResult } from '../../verification/report.js';
 import type { x509 } from '../x509.js';
 import { checkBasicConstraints } from './basic-constraints.js';
@@ -168,23 +167,6 @@ function validatePathSync(input: PathValidationInput): PathValidationResult {
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/**
- * A stable cache key for a validated path: SHA-256 over the DER of each certificate of the path
- * (leaf first), the set of trust anchors (order-independent), the purpose and the required EKUs.
- * A cached verdict is only reusable while the validation time stays within every certificate's
- * validity (see pathValidityWindow) and no newer revocation information is available.
- */
-export function pathFingerprint(path: x509.X509Certificate[], trustAnchors: x509.X509Certificate[], purpose: 'seal' | 'any', requiredEku: string[] = []): string {
-  const h = createHash('sha256');
-  const digest = (c: x509.X509Certificate) => createHash('sha256').update(new Uint8Array(c.rawData)).digest('hex');
-  h.update('path:');
-  for (const c of path) h.update(digest(c) + ';');
-  h.update('anchors:');
-  for (const a of trustAnchors.map(digest).sort()) h.update(a + ';');
-  h.update(`purpose:${purpose};eku:${[...requiredEku].sort().join(',')}`);
-  return h.digest('hex');
 }
 
 /** The interval in which every certificate of the path is within its validity period. */

@@ -1,8 +1,8 @@
 // The trust anchors a seal signature or certificate is judged against: the caller's own PEMs
 // (trustSource "caller"), or else the seal CAs of every region in the federated trust material
 // (role `seal`, trustSource "federation").
-import { createHash } from 'node:crypto';
 import { parseCertificate } from '../../../pki/certificates.js';
+import { certificateFingerprint } from '../../../pki/fingerprint.js';
 import { x509 } from '../../../pki/x509.js';
 import type { TrustedIssuer, TrustMaterial } from '../../../trust/trust-material.js';
 
@@ -25,10 +25,6 @@ export const MAX_CALLER_ANCHORS = 16;
 
 export type AnchorResolution = { ok: true; set: AnchorSet } | { ok: false; detail: string };
 
-export function fingerprint(der: ArrayBuffer | Uint8Array): string {
-  return createHash('sha256').update(der instanceof Uint8Array ? der : new Uint8Array(der)).digest('hex');
-}
-
 function anchorSet(source: AnchorSet['source'], anchors: Anchor[]): AnchorSet {
   return { source, anchors, key: `${source}:${anchors.map((a) => a.fingerprint).sort().join(',')}` };
 }
@@ -41,7 +37,7 @@ export function resolveAnchors(callerPems: readonly unknown[] | undefined, trust
     for (const [i, pem] of callerPems.entries()) {
       const certificate = typeof pem === 'string' ? parseCertificate(pem) : null;
       if (!certificate) return { ok: false, detail: `trust anchor #${i + 1} is not a certificate` };
-      anchors.push({ certificate, fingerprint: fingerprint(certificate.rawData) });
+      anchors.push({ certificate, fingerprint: certificateFingerprint(certificate.rawData) });
     }
     return { ok: true, set: anchorSet('caller', anchors) };
   }
@@ -63,7 +59,7 @@ function parsedAnchor(der: Buffer): Omit<Anchor, 'issuer'> | null {
   let parsed = parsedAnchors.get(der);
   if (parsed === undefined) {
     try {
-      parsed = { certificate: new x509.X509Certificate(new Uint8Array(der)), fingerprint: fingerprint(der) };
+      parsed = { certificate: new x509.X509Certificate(new Uint8Array(der)), fingerprint: certificateFingerprint(der) };
     } catch {
       parsed = null; // a malformed certificate in the trust material cannot anchor anything
     }

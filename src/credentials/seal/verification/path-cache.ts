@@ -3,6 +3,7 @@
 // time lies inside every certificate's validity; revocation is judged afresh every time (it is
 // not part of the cached verdict).
 import { createHash } from 'node:crypto';
+import { certificateFingerprint } from '../../../pki/fingerprint.js';
 import { pathValidityWindow } from '../../../pki/path/validate.js';
 import type { x509 } from '../../../pki/x509.js';
 
@@ -26,7 +27,7 @@ export class PathCache {
   /** Key over the supplied certificates (in order), the anchor set and the purpose. */
   static key(certificates: readonly Uint8Array[], anchorKey: string, purpose: 'seal' | 'any'): string {
     const h = createHash('sha256');
-    for (const der of certificates) h.update(createHash('sha256').update(der).digest());
+    for (const der of certificates) h.update(certificateFingerprint(der));
     h.update(`|${anchorKey}|${purpose}`);
     return h.digest('hex');
   }

@@ -3,7 +3,7 @@ import { x509 } from '../../../pki/x509.js';
 import { boundedFetch, type FetchLimits } from '../../../trust/federation/bounded-fetch.js';
 import type { TrustMaterial } from '../../../trust/trust-material.js';
 import type { RevocationSource } from '../seal-crl-publisher.js';
-import { fingerprint } from './anchors.js';
+import { certificateFingerprint } from '../../../pki/fingerprint.js';
 
 const CRL_LIMITS: FetchLimits = { timeoutMs: 5_000, maxBytes: 8 * 1024 * 1024, maxRedirects: 3 };
 /** The most one prepare() may spend fetching, over all distribution points (a verification waits on it). */
@@ -42,7 +42,7 @@ export class RemoteCrlCache implements RevocationSource {
   async prepare(path: readonly x509.X509Certificate[], now: Date): Promise<void> {
     const [leaf, issuer] = path;
     if (!leaf || !issuer) return;
-    const key = fingerprint(issuer.rawData);
+    const key = certificateFingerprint(issuer.rawData);
     const held = this.#lists.get(key);
     if (held?.nextUpdate && held.nextUpdate > now) return;
     if (now.getTime() - (this.#failedAt.get(key) ?? -Infinity) < RETRY_AFTER_MS) return;
@@ -112,7 +112,7 @@ export class RevocationSources implements RevocationSource {
 
   async prepare(path: readonly x509.X509Certificate[], now: Date): Promise<void> {
     const issuer = path[1];
-    if (issuer && this.revocationListFor(fingerprint(issuer.rawData))?.nextUpdate! > now) return;
+    if (issuer && this.revocationListFor(certificateFingerprint(issuer.rawData))?.nextUpdate! > now) return;
     for (const source of this.#sources) await source.prepare?.(path, now);
   }
 }
@@ -120,9 +120,9 @@ export class RevocationSources implements RevocationSource {
 /** Whether `anchor` is the certificate of a seal CA in the current federated trust material. */
 export function isFederatedSealCa(trust: () => TrustMaterial): (anchor: x509.X509Certificate) => boolean {
   return (anchor) => {
-    const wanted = fingerprint(anchor.rawData);
+    const wanted = certificateFingerprint(anchor.rawData);
     return trust()
       .issuersWithRole('seal')
-      .some((issuer) => issuer.certificate !== undefined && fingerprint(issuer.certificate) === wanted);
+      .some((issuer) => issuer.certificate !== undefined && certificateFingerprint(issuer.certificate) === wanted);
   };
 }

@@ -3,7 +3,7 @@ import type { CheckVerdict } from '../../../verification/pipeline.js';
 import { failed, passed } from '../../../verification/pipeline.js';
 import { x509 } from '../../../pki/x509.js';
 import type { RevocationSource } from '../seal-crl-publisher.js';
-import { fingerprint } from './anchors.js';
+import { certificateFingerprint } from '../../../pki/fingerprint.js';
 
 /**
  * Judges the leaf of a validated path against the issuing CA's CRL, held in memory.
@@ -19,7 +19,7 @@ export function checkLeafRevocation(path: readonly x509.X509Certificate[], signi
   const leaf = path[0];
   const issuer = path[1];
   if (!leaf || !issuer) return failed('GENERIC', 'the path has no issuer certificate to take a CRL from');
-  const list = source.revocationListFor(fingerprint(issuer.rawData));
+  const list = source.revocationListFor(certificateFingerprint(issuer.rawData));
   if (!list) {
     if (!leaf.getExtension(x509.CRLDistributionPointsExtension)) return passed('the certificate names no CRL distribution point; its CA publishes no revocation information');
     return failed('TRY_LATER', 'no current CRL is held for the issuing CA');

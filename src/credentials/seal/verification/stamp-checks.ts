@@ -3,6 +3,7 @@
 // verification, X.509 certificate validation, revocation).
 import { createHash } from 'node:crypto';
 import { decodeBase64 } from '../../../crypto/base64.js';
+import { certificateFingerprint } from '../../../pki/fingerprint.js';
 import { certificateFields, tryCertificateFields, type CertificateFields } from '../../../pki/cms/certificate-fields.js';
 import { DerError as CmsFormatError, decodeOctetString, decodeOid, decodeTime } from '../../../pki/der/reader.js';
 import { decodeSigningCertificateV2, essCertIdMatches } from '../../../pki/cms/ess.js';
@@ -177,7 +178,7 @@ export const certificatePathCheck: Check<StampState> = {
     const verdict = await validateWithCache([signerDer, ...others], set.key, set.anchors, at, state.pathCache);
     if (!verdict.ok) return failed(verdict.subIndication, verdict.detail);
     state.path = verdict.path;
-    const anchorFingerprint = fingerprintOf(verdict.path[verdict.path.length - 1]!);
+    const anchorFingerprint = certificateFingerprint(verdict.path[verdict.path.length - 1]!.rawData);
     state.anchor = set.anchors.find((a) => a.fingerprint === anchorFingerprint);
     const stale = staleFederatedAnchor(state.anchor?.issuer, state.now);
     if (stale) return stale;
@@ -194,10 +195,6 @@ export const revocationCheck: Check<StampState> = {
 };
 
 export const STAMP_CHECKS: readonly Check<StampState>[] = [formatCheck, signedAttributesCheck, signingCertificateCheck, hashCheck, signatureCheck, certificatePathCheck, revocationCheck];
-
-function fingerprintOf(certificate: x509.X509Certificate): string {
-  return createHash('sha256').update(new Uint8Array(certificate.rawData)).digest('hex');
-}
 
 export type PathVerdict = { ok: true; path: x509.X509Certificate[]; detail: string } | { ok: false; subIndication: import('../../../verification/report.js').SubIndication; detail: string };
 

@@ -4,7 +4,8 @@ import { parseCertificate } from '../../../pki/certificates.js';
 import { x509 } from '../../../pki/x509.js';
 import { failed, passed, runPipeline, type Check } from '../../../verification/pipeline.js';
 import type { ValidationReport } from '../../../verification/report.js';
-import { fingerprint, resolveAnchors, type AnchorResolution } from './anchors.js';
+import { certificateFingerprint } from '../../../pki/fingerprint.js';
+import { resolveAnchors, type AnchorResolution } from './anchors.js';
 import { staleFederatedAnchor } from './federated-anchor-fresh.js';
 import { checkLeafRevocation } from './revocation-check.js';
 import { sealClaims } from './seal-claims.js';
@@ -70,7 +71,7 @@ const pathCheck: Check<CertificateState> = {
     if (!verdict.ok) return failed(verdict.subIndication, verdict.detail);
     state.path = verdict.path;
     const top = verdict.path[verdict.path.length - 1]!;
-    const anchor = state.anchors.set.anchors.find((a) => a.fingerprint === fingerprint(top.rawData));
+    const anchor = state.anchors.set.anchors.find((a) => a.fingerprint === certificateFingerprint(top.rawData));
     const stale = staleFederatedAnchor(anchor?.issuer, state.now);
     if (stale) return stale;
     return passed(verdict.detail);
@@ -80,8 +81,6 @@ const pathCheck: Check<CertificateState> = {
 const revocationCheck: Check<CertificateState> = {
   name: 'revocation',
   async run(state) {
-    // A path ending at the leaf itself (a trusted certificate) has no issuer CRL to consult.
-    if (state.path!.length < 2) return passed('the certificate is itself a trust anchor');
     await state.context.revocation.prepare?.(state.path!, state.now);
     return checkLeafRevocation(state.path!, state.at!, state.now, state.context.revocation);
   },
