@@ -38,7 +38,10 @@ type Verified = { ok: true; list: CachedList } | { ok: false; reason: string };
  */
 export class RemoteStatusCache implements StatusResolver {
   readonly #cache = new Map<string, CachedList>();
+  /** Keyed by uri + issuer kid: a failure for one issuer's key must not hold back another's. */
   readonly #failedUntil = new Map<string, number>();
+  /** Newest `iat` accepted per uri + issuer kid: an older token (a replay) can never undo a newer one. */
+  readonly #lastIat = new Map<string, number>();
   readonly #inFlight = new Map<string, Promise<Verified>>();
   readonly #o: Required<RemoteStatusCacheOptions>;
 
@@ -58,7 +61,7 @@ export class RemoteStatusCache implements StatusResolver {
     const now = this.#o.clock();
     let list = this.#cache.get(reference.uri);
     if (!list || list.freshUntil <= now || list.issuerKid !== issuer.kid) {
-      if ((this.#failedUntil.get(reference.uri) ?? 0) > now.getTime()) return { ok: false, reason: 'the status list could not be fetched recently' };
+      if ((this.#failedUntil.get(`${reference.uri} ${issuer.kid}`) ?? 0) > now.getTime()) return { ok: false, reason: 'the status list could not be fetched recently' };
       const fetched = await this.#fetch(reference.uri, issuer);
       if (!fetched.ok) return { ok: false, reason: fetched.reason };
       list = fetched.list;
@@ -83,16 +86,31 @@ export class RemoteStatusCache implements StatusResolver {
   async #fetchAndVerify(uri: string, issuer: TrustedIssuer): Promise<Verified> {
     const fetched = await boundedFetch(uri, { accept: 'application/statuslist+jwt', limits: this.#o.fetchLimits });
     const now = this.#o.clock();
-    const verdict: Verified = fetched.ok && fetched.status === 200 ? this.#verify(fetched.body, uri, issuer, now) : { ok: false, reason: fetched.ok ? 'unexpected 304' : fetched.message };
+    const key = `${uri} ${issuer.kid}`;
+    let verdict: Verified = fetched.ok && fetched.status === 200 ? this.#verify(fetched.body, uri, issuer, now) : { ok: false, reason: fetched.ok ? 'unexpected 304' : fetched.message };
+    if (verdict.ok) {
+      const last = this.#lastIat.get(key);
+      const iat = verdict.list.issuedAt.getTime();
+      if (last !== undefined && iat < last) verdict = { ok: false, reason: `status list iat ${new Date(iat).toISOString()} is older than the one already accepted (${new Date(last).toISOString()})` };
+      else this.#remember(this.#lastIat, key, iat, now);
+    }
     if (!verdict.ok) {
-      this.#failedUntil.set(uri, now.getTime() + this.#o.failureBackoffSeconds * 1000);
+      this.#remember(this.#failedUntil, key, now.getTime() + this.#o.failureBackoffSeconds * 1000, now);
       return verdict;
     }
-    this.#failedUntil.delete(uri);
+    this.#failedUntil.delete(key);
     this.#cache.delete(uri);
     if (this.#cache.size >= this.#o.maxEntries) this.#cache.delete(this.#cache.keys().next().value!);
     this.#cache.set(uri, verdict.list);
     return verdict;
+  }
+
+  /** Sets `key` in a map bounded by maxEntries: expired backoffs go first, then the oldest entries. */
+  #remember(map: Map<string, number>, key: string, value: number, now: Date): void {
+    map.delete(key);
+    if (map.size >= this.#o.maxEntries && map === this.#failedUntil) for (const [k, until] of map) if (until <= now.getTime()) map.delete(k);
+    while (map.size >= this.#o.maxEntries) map.delete(map.keys().next().value!);
+    map.set(key, value);
   }
 
   /** draft-ietf-oauth-status-list §8.3 (validation of the Status List Token), over a fetched token. */
@@ -121,6 +139,8 @@ export class RemoteStatusCache implements StatusResolver {
     if (typeof iat !== 'number' || !Number.isFinite(iat)) return { ok: false, reason: 'status list has no iat' };
     if (iat * 1000 > now.getTime() + 300_000) return { ok: false, reason: 'status list iat is in the future' };
     if (exp !== undefined && (typeof exp !== 'number' || exp * 1000 <= now.getTime())) return { ok: false, reason: 'status list has expired' };
+    // Without exp nothing else bounds a token's life: older than the longest ttl believed, it is a replay.
+    if (exp === undefined && iat * 1000 < now.getTime() - this.#o.maxTtlSeconds * 1000) return { ok: false, reason: 'status list has no exp and its iat is older than the maximum ttl' };
     if (ttl !== undefined && (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl <= 0)) return { ok: false, reason: 'status list ttl is not a positive number' };
     const decoded = decodeStatusList(payload.status_list, this.#o.maxStatusBytes);
     if (!decoded) return { ok: false, reason: 'status_list is malformed (bits 1|2|4|8, lst = base64url ZLIB)' };

@@ -16,13 +16,13 @@ let clock = new Date();
 
 const issuerOf = (signer: Signer): TrustedIssuer => ({ kid: signer.kid, region: 'CN-SC', name: 'SC', roles: ['healthcode'], publicKey: signer.publicKey, status: 'active', source: 'peer', freshUntil: new Date(Date.now() + 86_400_000) });
 
-async function statusListToken(signer: Signer, options: { revoked?: number[]; sub?: string; ttl?: number; exp?: number; typ?: string } = {}): Promise<string> {
+async function statusListToken(signer: Signer, options: { revoked?: number[]; sub?: string; ttl?: number; exp?: number | null; typ?: string; iat?: Date } = {}): Promise<string> {
   const statuses = new Uint8Array(1024);
   for (const idx of options.revoked ?? []) setStatusAt(statuses, 2, idx, 1);
-  const iat = Math.floor(clock.getTime() / 1000);
+  const iat = Math.floor((options.iat ?? clock).getTime() / 1000);
   return signCompactJws(
     { typ: options.typ ?? 'statuslist+jwt' },
-    { sub: options.sub ?? uri, iat, exp: options.exp ?? iat + 86_400, ttl: options.ttl ?? 300, status_list: encodeStatusList(statuses, 2) },
+    { sub: options.sub ?? uri, iat, ...(options.exp === null ? {} : { exp: options.exp ?? iat + 86_400 }), ttl: options.ttl ?? 300, status_list: encodeStatusList(statuses, 2) },
     signer,
   );
 }
@@ -103,6 +103,44 @@ describe('remote status lists of peer credentials', () => {
     clock = new Date(clock.getTime() + 61_000);
     body = () => 'not a token';
     expect(await resolver.lookup({ idx: 1, uri }, issuer, clock)).toMatchObject({ ok: false });
+  });
+
+  it('refuses a refetched list older than the one already accepted (a replayed pre-revocation token)', async () => {
+    const issuedBefore = new Date(clock.getTime() - 3_600_000);
+    const old = await statusListToken(sichuan.healthCodeIssuer, { iat: issuedBefore, ttl: 60 });
+    body = () => statusListToken(sichuan.healthCodeIssuer, { ttl: 60, revoked: [1] });
+    const resolver = cache();
+    const issuer = issuerOf(sichuan.healthCodeIssuer);
+    expect(await resolver.lookup({ idx: 1, uri }, issuer, clock)).toMatchObject({ ok: true, status: 1 });
+    clock = new Date(clock.getTime() + 61_000);
+    body = () => old;
+    expect(await resolver.lookup({ idx: 1, uri }, issuer, clock)).toMatchObject({ ok: false, reason: expect.stringContaining('older') });
+  });
+
+  it('refuses a list without exp whose iat is older than the maximum ttl, and accepts a recent one', async () => {
+    const issuer = issuerOf(sichuan.healthCodeIssuer);
+    body = () => statusListToken(sichuan.healthCodeIssuer, { exp: null, iat: new Date(clock.getTime() - 2 * 86_400_000) });
+    expect(await cache().lookup({ idx: 1, uri }, issuer, clock)).toMatchObject({ ok: false, reason: expect.stringContaining('exp') });
+    body = () => statusListToken(sichuan.healthCodeIssuer, { exp: null });
+    expect(await cache().lookup({ idx: 1, uri }, issuer, clock)).toMatchObject({ ok: true, status: 0 });
+  });
+
+  it("backs off per uri and issuer key: one key's failure does not hold back another's list", async () => {
+    const resolver = cache();
+    body = () => statusListToken(sichuan.licenceIssuer);
+    expect(await resolver.lookup({ idx: 1, uri }, issuerOf(sichuan.healthCodeIssuer), clock)).toMatchObject({ ok: false, reason: expect.stringContaining('signed') });
+    expect(await resolver.lookup({ idx: 1, uri }, issuerOf(sichuan.licenceIssuer), clock)).toMatchObject({ ok: true, status: 0 });
+  });
+
+  it('keeps the failure backoff bounded (maxEntries): the oldest entry makes room', async () => {
+    const resolver = new RemoteStatusCache({ clock: () => clock, maxEntries: 1, fetchLimits: { timeoutMs: 1000, maxBytes: 1 << 20, maxRedirects: 1 } });
+    const issuer = issuerOf(sichuan.healthCodeIssuer);
+    body = () => 'not a token';
+    await resolver.lookup({ idx: 1, uri }, issuer, clock);
+    await resolver.lookup({ idx: 1, uri: `${uri}-other` }, issuer, clock);
+    expect(fetches).toBe(2);
+    await resolver.lookup({ idx: 1, uri }, issuer, clock);
+    expect(fetches).toBe(3);
   });
 
   it('refuses an index beyond the list', async () => {
