@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, connect, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateToPem } from '../../src/pki/certificates.js';
 import type { RegionPki } from '../../src/pki/region-pki.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
+import { PgCoordinator, TRUST_CHANNEL, type TrustChange } from '../../src/trust/federation/coordination.js';
 import { Federation } from '../../src/trust/federation/federation.js';
 import { signTrustList } from '../../src/trust/trust-list/sign.js';
 import { issuerEntry, payload, regionPki, removeTempDirs, serve, type TestServer } from '../federation/helpers.js';
@@ -96,5 +99,56 @@ describe.skipIf(!url)('several nodes of one region on one PostgreSQL', () => {
     const [a, b] = nodes.map((n) => n.federation);
     const [la, lb] = await Promise.all([a!.trustList(), b!.trustList()]);
     expect(lb.jws).toBe(la.jws);
+  });
+});
+
+describe.skipIf(!url)('trust coordination across a database outage', () => {
+  it('keeps retrying LISTEN after a failed reconnect, then resyncs and receives later notifications', async () => {
+    // A TCP proxy in front of PostgreSQL that the test can take down (refusing every connection).
+    const target = new URL(url!);
+    let down = false;
+    const sockets = new Set<Socket>();
+    const proxy = createServer((socket) => {
+      if (down) return socket.destroy();
+      const upstream = connect(Number(target.port || 5432), target.hostname);
+      for (const s of [socket, upstream]) {
+        sockets.add(s);
+        s.on('error', () => undefined);
+        s.on('close', () => sockets.delete(s));
+      }
+      socket.pipe(upstream).pipe(socket);
+      socket.on('close', () => upstream.destroy());
+      upstream.on('close', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxied = new URL(url!);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String((proxy.address() as AddressInfo).port);
+    const coordSchema = `coord_${randomBytes(6).toString('hex')}`;
+    const errors: unknown[] = [];
+    const changes: TrustChange[] = [];
+    let resyncs = 0;
+    const coordinator = new PgCoordinator({ databaseUrl: proxied.toString(), schema: coordSchema, reconnectDelayMs: 100, maxReconnectDelayMs: 400, onError: (err) => errors.push(err) });
+    coordinator.subscribe((change) => changes.push(change), () => resyncs++);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await coordinator.start();
+      // The outage: the proxy refuses new connections and cuts the listener's.
+      down = true;
+      for (const s of sockets) s.destroy();
+      await until(() => errors.length >= 3, 10_000);
+      expect(resyncs).toBe(0);
+      down = false;
+      await until(() => resyncs === 1, 10_000);
+      await admin.query('select pg_notify($1, $2)', [TRUST_CHANNEL, JSON.stringify({ schema: coordSchema, kind: 'peer', region: 'CN-SC' })]);
+      await until(() => changes.length === 1, 5_000);
+      expect(changes[0]).toMatchObject({ kind: 'peer', region: 'CN-SC' });
+    } finally {
+      await coordinator.close();
+      await admin.end();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 });

@@ -89,30 +89,43 @@ export class PgCoordinator implements SyncCoordinator {
   #connecting: Promise<pg.Client> | undefined;
   #closed = false;
   #retry: NodeJS.Timeout | undefined;
+  /** Notifications may have been missed since the connection was lost: subscribers reload on the next connect. */
+  #resyncPending = false;
+  readonly #reconnectDelayMs: number;
+  readonly #maxReconnectDelayMs: number;
   readonly #subscribers: { onChange: (change: TrustChange) => void; onResync: () => void }[] = [];
 
-  constructor(options: { databaseUrl: string; schema: string; onError?: (error: unknown) => void }) {
+  constructor(options: { databaseUrl: string; schema: string; onError?: (error: unknown) => void; reconnectDelayMs?: number; maxReconnectDelayMs?: number }) {
     this.#url = options.databaseUrl;
     this.#schema = options.schema;
     this.#onError = options.onError ?? (() => undefined);
+    this.#reconnectDelayMs = options.reconnectDelayMs ?? 2_000;
+    this.#maxReconnectDelayMs = options.maxReconnectDelayMs ?? 60_000;
   }
 
   async #connection(): Promise<pg.Client> {
     if (this.#client) return this.#client;
     this.#connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.#url });
+      const client = new pg.Client({ connectionString: this.#url, application_name: `tongban-trust ${this.#schema}`.slice(0, 63) });
       client.on('error', (error) => this.#lost(client, error));
       client.on('end', () => this.#lost(client, new Error('connection ended')));
       client.on('notification', (message) => this.#notified(message.payload));
       try {
         await client.connect();
         await client.query(`LISTEN ${TRUST_CHANNEL}`);
+        if (this.#closed) throw new Error('the coordinator is closed');
       } catch (error) {
         client.removeAllListeners();
+        client.on('error', () => undefined);
         await client.end().catch(() => undefined);
         throw error;
       }
       this.#client = client;
+      if (this.#resyncPending) {
+        // Whoever reconnected (the loop or a lock), what was notified meanwhile is lost: reload all.
+        this.#resyncPending = false;
+        for (const s of this.#subscribers) s.onResync();
+      }
       return client;
     })().finally(() => (this.#connecting = undefined));
     return this.#connecting;
@@ -126,12 +139,23 @@ export class PgCoordinator implements SyncCoordinator {
     if (this.#closed) return;
     this.#onError(error);
     // Advisory locks died with the session; reconnect, then have subscribers reload everything.
+    this.#resyncPending = true;
+    this.#reconnect(0);
+  }
+
+  /** Retries LISTEN with exponential backoff until connected or closed; every failure is reported. */
+  #reconnect(attempt: number): void {
+    if (this.#closed || this.#retry) return;
+    const delay = Math.min(this.#maxReconnectDelayMs, this.#reconnectDelayMs * 2 ** Math.min(attempt, 16));
     this.#retry = setTimeout(() => {
-      this.#connection().then(
-        () => this.#subscribers.forEach((s) => s.onResync()),
-        (err) => this.#lost(client, err),
-      );
-    }, 2_000);
+      this.#retry = undefined;
+      if (this.#closed || this.#client) return;
+      this.#connection().catch((err: unknown) => {
+        if (this.#closed) return;
+        this.#onError(err);
+        this.#reconnect(attempt + 1);
+      });
+    }, delay);
     this.#retry.unref();
   }
 
@@ -183,6 +207,7 @@ export class PgCoordinator implements SyncCoordinator {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#retry);
+    this.#retry = undefined;
     const client = this.#client;
     this.#client = undefined;
     if (client) {
