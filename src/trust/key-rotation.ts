@@ -34,15 +34,29 @@ export interface RotationResult {
  */
 export async function rotateKey(store: KeyStore, knex: Knex, region: string, key: string, actor: string, now = new Date()): Promise<RotationResult> {
   if (!isRotatableKey(key)) throw invalidRequest(`only ${Object.keys(ROTATABLE_KEYS).join(', ')} rotate this way`);
+  if (ROTATABLE_KEYS[key].issuer) {
+    // Resumable: a run that archived the key but failed before retiring it left that issuer active.
+    // Finish that rotation (register the successor, retire the archived key) instead of rotating the successor.
+    for (const archived of await store.archived(key)) {
+      const row = (await knex('trust_issuers').where({ kid: archived.kid }).first('status')) as { status: string } | undefined;
+      if (row?.status === 'active') return finishIssuerRotation(store, knex, region, key, archived.kid, actor, now);
+    }
+  }
   await loadOrCreateRegionPki(store, region, now);
   const old = await store.archive(key);
+  if (ROTATABLE_KEYS[key].issuer) return finishIssuerRotation(store, knex, region, key, old.kid, actor, now);
   const pki = await loadOrCreateRegionPki(store, region, now);
   const successor = await store.load(key);
   await ensureLocalIssuers(knex, pki, now);
-  if (ROTATABLE_KEYS[key].issuer) {
-    const retired = await retireIssuer(knex, old.kid, actor, { now, reason: `key rotation: succeeded by ${successor.kid}` });
-    return { key, oldKid: old.kid, newKid: successor.kid, trustListSequence: retired.sequence };
-  }
   await knex.transaction((trx) => appendAudit(trx, { actor, action: 'key.rotate', subject: key, details: { oldKid: old.kid, newKid: successor.kid } }, now));
   return { key, oldKid: old.kid, newKid: successor.kid };
+}
+
+/** After the archive: certify and register the successor, then retire the archived issuer key. */
+async function finishIssuerRotation(store: KeyStore, knex: Knex, region: string, key: RotatableKey, oldKid: string, actor: string, now: Date): Promise<RotationResult> {
+  const pki = await loadOrCreateRegionPki(store, region, now);
+  const successor = await store.load(key);
+  await ensureLocalIssuers(knex, pki, now);
+  const retired = await retireIssuer(knex, oldKid, actor, { now, reason: `key rotation: succeeded by ${successor.kid}` });
+  return { key, oldKid, newKid: successor.kid, trustListSequence: retired.sequence };
 }
